@@ -203,6 +203,14 @@ def add_page_number_footer(section, style=None) -> None:
         set_font(r, FONT_PAGE, PAGE_NUMBER_PT)
 
 
+def footer_has_page_field(section) -> bool:
+    """True when the section's footer holds a PAGE field (complex or simple)."""
+    el = section.footer._element
+    instr = " ".join((t.text or "") for t in el.iter(qn("w:instrText")))
+    simple = " ".join(f.get(qn("w:instr"), "") for f in el.iter(qn("w:fldSimple")))
+    return "PAGE" in (instr + " " + simple).upper()
+
+
 def clear_body(document) -> None:
     """Remove every block of a template's body, keeping the final section properties."""
     body = document.element.body

@@ -268,13 +268,6 @@ def _setup_styles(document, *, from_template: bool) -> dict[str, Any]:
     return styles
 
 
-def _has_page_field(section) -> bool:
-    el = section.footer._element
-    instr = " ".join((t.text or "") for t in el.iter(qn("w:instrText")))
-    simple = " ".join(f.get(qn("w:instr"), "") for f in el.iter(qn("w:fldSimple")))
-    return "PAGE" in instr.upper() or "PAGE" in simple.upper()
-
-
 def _new_document(template: Path | None):
     if template is not None:
         t = Path(template)
@@ -399,7 +392,7 @@ def write_opinion(report: ReviewReport, path: str | Path, *, config: str | Path 
     section = document.sections[-1]
     if not from_template:
         du.setup_gbt9704_section(section)
-    if not _has_page_field(section):
+    if not du.footer_has_page_field(section):
         du.add_page_number_footer(section, styles[STYLE_PAGE])
     cp = document.core_properties
     doc_title = (d.title or (Path(d.path).stem if d.path else "送审文件")).strip().strip("《》")

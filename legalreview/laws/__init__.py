@@ -1,16 +1,15 @@
 """Law corpus and citation checking.
 
-STUB: to be replaced by the corpus loader and citation checker. Stable interface:
+Stable interface (used by the rule engine's ``citation`` matcher)::
 
     check_citations(text, as_of=None, doc_date=None) -> list[Citation]
+
+``load_corpus()`` returns the corpus (corpora/laws/laws.json, validated and cached once per process).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from .citations import check_citations, extract, resolve
+from .corpus import Corpus, LawEntry, Version, key, load_corpus
 
-from ..models import Citation
-
-
-def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date | None = None) -> list[Citation]:
-    return []
+__all__ = ["check_citations", "extract", "resolve", "Corpus", "LawEntry", "Version", "key", "load_corpus"]

@@ -323,7 +323,7 @@ class ChecklistItem(_Strict):
     """A review item (审查要点). ``manual: true`` items cannot be decided from the text alone; without
     materials their status is 需人工核查."""
 
-    id: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,7}(-[A-Z0-9]+)*$")
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]{0,11}(-[A-Z0-9]+)*$")  # e.g. PROCEDURE, CT-TERMS
     title: str
     doc_types: list[DocTypeOrAll] = Field(min_length=1)
     manual: bool = False

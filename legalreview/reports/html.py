@@ -150,9 +150,8 @@ def render_html(report: ReviewReport) -> str:
         out.append("</ul>")
     out.append("</section>")
 
-    out.append('<section id="text"><h2>原文（标注）</h2><div class="doc">')
-    out.append(_marked_text(d.text, active))
-    out.append("</div></section>")
+    # one string: the div is white-space:pre-wrap, so no extra newlines may enter it
+    out.append(f'<section id="text"><h2>原文（标注）</h2><div class="doc">{_marked_text(d.text, active)}</div></section>')
 
     out.append('<section id="checklist"><h2>审查要点</h2>')
     if report.checklist:

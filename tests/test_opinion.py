@@ -184,3 +184,30 @@ def test_opinion_renders_to_pdf(tmp_path):
     assert abs(float(first.mediabox.width) - 595.3) < 2 and abs(float(first.mediabox.height) - 841.9) < 2
     text = "".join(p.extract_text() or "" for p in reader.pages)
     assert "合法性审查意见书" in text.replace(" ", "")
+
+
+def test_cli_writes_opinion_and_commented_copy(tmp_path):
+    import json
+    import sys
+
+    from reports_factory import write_village_docx
+
+    from legalreview.reports.docxutil import comment_anchors
+
+    src = write_village_docx(tmp_path / "村规民约.docx")
+    mats = tmp_path / "材料.yaml"
+    mats.write_text("items:\n  - kind: 起草说明\n  - kind: 村民会议表决\n    start: 2026-10-08\n", encoding="utf-8")
+    op, ann = tmp_path / "意见书.docx", tmp_path / "批注版.docx"
+    r = subprocess.run([sys.executable, "-m", "legalreview", "review", str(src), "-o", str(op), "--annotate", str(ann),
+                        "--format", "json", "--reviewer", "张三", "--body", "幸福镇人民政府", "--materials", str(mats),
+                        "--doc-number", "幸司审〔2026〕9号", "--date", "2026-12-01"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    active = [f for f in report["findings"] if not f["waived"]]
+    assert check_opinion(op) == []
+    _, text, _ = _all_text(op)
+    assert "幸司审〔2026〕9号" in text and "2026年12月1日" in text and "审查人：张三" in text
+    assert "起草说明、村民会议表决（2026年10月8日）" in text
+    anchors = comment_anchors(docx.Document(str(ann)))
+    assert sorted(anchors.values()) == sorted(f["quote"] for f in active)

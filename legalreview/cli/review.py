@@ -42,6 +42,9 @@ def register(app: typer.Typer) -> None:
         body: str = typer.Option(None, "--body", help="审查机构，如「XX镇人民政府」「XX司法所」（写入意见书）"),
         addressee: str = typer.Option(None, "--addressee", help="送审单位（写入意见书）"),
         template: Path = typer.Option(None, "--template", help="意见书 Word 模板（.docx，使用其样式）"),
+        doc_number: str = typer.Option(None, "--doc-number", help="意见书发文字号，如「X司审〔2026〕3号」"),
+        conclusion: str = typer.Option(None, "--conclusion", help="覆盖自动得出的审查结论（合法、修改后合法、不合法或自定措辞）"),
+        opinion_date: str = typer.Option(None, "--date", help="意见书成文日期（YYYY-MM-DD，默认今天）"),
     ) -> None:
         from ..fsutil import check_output_path
         from ..pipeline import review
@@ -65,7 +68,8 @@ def register(app: typer.Typer) -> None:
                 from ..reports.opinion import write_opinion
 
                 write_opinion(report, output, config=config, reviewer=reviewer, body=body, addressee=addressee,
-                              template=template)
+                              template=template, doc_number=doc_number, conclusion=conclusion,
+                              date=_parse_date(opinion_date, "--date "), materials=materials)
             else:
                 write_report(report, output, format_for_suffix(output) or fmt)
             typer.echo(f"已写出：{output}", err=True)

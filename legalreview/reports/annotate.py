@@ -82,19 +82,9 @@ def annotate(report: ReviewReport, out_path: str | Path, source: str | Path | No
 
 def _reader():
     """The reader's paragraph walker, so that offsets agree with ``Document.text``."""
-    try:
-        from ..ingest.docx import iter_paragraphs, paragraph_segments
-    except ImportError:  # reader not available: minimal walker with the same contract
-        return _fallback_iter_paragraphs, _fallback_segments
+    from ..ingest.docx import iter_paragraphs, paragraph_segments
+
     return iter_paragraphs, paragraph_segments
-
-
-def _fallback_iter_paragraphs(body):
-    yield from body.iter(qn("w:p"))
-
-
-def _fallback_segments(p_el):
-    return [(t, t.text or "") for t in p_el.iter(qn("w:t"))]
 
 
 def _plain_segments(p_el):

@@ -30,7 +30,6 @@ Options come from keyword arguments, then the YAML ``config`` file, then default
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -136,33 +135,23 @@ def cn_date(d: dt.date) -> str:
 
 
 def _material_names(materials) -> list[str]:
-    """Names of the submitted materials from a list, a manifest dict, or a YAML/JSON manifest path."""
+    """Names of the submitted materials: a list of names, or a materials manifest (path, dict, list of
+    items or ``Materials``; see ``legalreview.materials``) shown as 「征求意见（2026年3月1日至3月31日）」."""
     if materials is None:
         return []
-    if isinstance(materials, (str, Path)) and Path(str(materials)).suffix.lower() in (".yaml", ".yml", ".json"):
-        p = Path(str(materials))
-        try:
-            text = p.read_text(encoding="utf-8-sig")
-            import yaml
+    if isinstance(materials, (list, tuple)) and all(isinstance(m, str) for m in materials):
+        return list(materials)
+    from ..materials import load_materials
 
-            materials = json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-        except Exception as e:
-            raise InputError("送审材料清单无法读取", path=p, cause=repr(e)) from e
-    if isinstance(materials, str):
-        return [materials]
-    if isinstance(materials, dict):
-        for key in ("materials", "items", "材料"):
-            if key in materials:
-                return _material_names(materials[key])
-        return [str(k) for k in materials]
+    manifest = load_materials(materials)
     names = []
-    for m in materials or []:
-        if isinstance(m, dict):
-            name = m.get("name") or m.get("title") or m.get("kind") or m.get("名称")
-            if name:
-                names.append(str(name))
-        elif m is not None:
-            names.append(str(m))
+    for item in manifest.items if manifest else []:
+        when = ""
+        if item.start and item.end:
+            when = f"（{cn_date(item.start)}至{cn_date(item.end)}）"
+        elif item.start:
+            when = f"（{cn_date(item.start)}）"
+        names.append(f"{item.kind}{when}")
     return names
 
 
@@ -450,9 +439,7 @@ def _section_basic(w: _Writer, report: ReviewReport, doc_title: str, mats: list[
         meta.append(f"文号为{d.doc_number}")
     if d.date:
         meta.append(f"落款日期为{cn_date(d.date)}")
-    line = f"送审文件为《{doc_title}》，经识别属于{label}"
-    line += "（" + "，".join(meta) + "）。" if meta else "。"
-    w.p(line)
+    w.p(f"送审文件为《{doc_title}》，经识别属于{label}。" + ("，".join(meta) + "。" if meta else ""))
     if submitted:
         w.p(f"送审日期：{cn_date(submitted)}。")
     if mats:
@@ -460,13 +447,13 @@ def _section_basic(w: _Writer, report: ReviewReport, doc_title: str, mats: list[
     else:
         w.p("送审时未提供送审材料清单，起草说明、征求意见、集体讨论等程序性材料需审查人员另行核查。")
     reviewed = report.reviewed_at.date() if report.reviewed_at else None
-    packs = "、".join(f"{p.name}（{p.version}）" for p in report.rule_packs)
-    tail = f"，使用规则包{packs}" if packs else ""
+    roots = [p for p in report.rule_packs if "/" not in p.name] or report.rule_packs[-1:]
+    tail = "，使用规则包" + "、".join(f"{p.name}（{p.version}）" for p in roots) if roots else ""
     when = f"于{cn_date(reviewed)}" if reviewed else ""
-    checked = len(report.checklist)
-    w.p(f"本次审查{when}完成{tail}，对照审查要点{checked}项逐项审查，共发现违法问题{s.errors}项、"
-        f"建议修改的问题{s.warnings}项、提示事项{s.infos}项" + (f"，另有{s.waived}项经审查认为不构成问题" if s.waived else "")
-        + "。")
+    found = (f"共发现违法问题{s.errors}项、建议修改的问题{s.warnings}项、提示事项{s.infos}项"
+             if (s.errors or s.warnings or s.infos) else "未发现违法或需要修改的问题")
+    w.p(f"本次审查{when}完成{tail}，对照审查要点{len(report.checklist)}项逐项审查，{found}"
+        + (f"，另有{s.waived}项经审查认为不构成问题" if s.waived else "") + "。")
 
 
 def _section_bases(w: _Writer, report: ReviewReport) -> None:

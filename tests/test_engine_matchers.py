@@ -1,0 +1,157 @@
+"""Matcher semantics: near, number (Chinese numerals), absent, citation, materials, fuzzy, tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_engine import findings, ids, rule, write_pack
+
+from legalreview.engine import load_pack
+from legalreview.errors import InputError, RuleError
+from legalreview.materials import load_materials
+
+
+def test_near_within_and_same_clause(tmp_path):
+    body = rule("TT-NEAR", "{near: {a: [扣发, 取消], b: [补贴, 福利], within: 6, same: clause}}", scope="sentence")
+    pack = load_pack(write_pack(tmp_path, body))
+    assert ids(findings(pack, "违者扣发当年补贴。"), "TT-NEAR")
+    assert ids(findings(pack, "补贴一律取消。"), "TT-NEAR")  # unordered
+    assert not ids(findings(pack, "违者扣发其家庭全部年度的各项补贴。"), "TT-NEAR")  # too far
+    assert not ids(findings(pack, "违者扣发押金，补贴照常发放。"), "TT-NEAR")  # other clause
+
+
+def test_near_ordered(tmp_path):
+    body = rule("TT-NEAR", "{near: {a: [扣发], b: [补贴], within: 6, ordered: true}}")
+    pack = load_pack(write_pack(tmp_path, body))
+    assert ids(findings(pack, "扣发补贴。"), "TT-NEAR")
+    assert not ids(findings(pack, "补贴不扣发。"), "TT-NEAR")
+
+
+@pytest.mark.parametrize("text,hit", [
+    ("租期三十年。", True), ("租赁期限为２５年。", True), ("租期二十年。", False), ("租期 3 0 年。", True),
+])
+def test_number_with_param(tmp_path, text, hit):
+    body = rule("TT-TERM", "{number: {pattern: '租(赁期限|期)为?(?P<n>{NUM})年', op: '>', param: max_years, unit: 年}}",
+                params="{max_years: 20}", message="租期{detail}，超过{params.max_years}年", doc_types="[agency_contract]")
+    pack = load_pack(write_pack(tmp_path, body))
+    got = ids(findings(pack, text, "agency_contract"), "TT-TERM")
+    assert bool(got) is hit
+    if text == "租期三十年。":
+        assert got[0].message == "租期30年，超过20年"
+
+
+def test_number_money_and_wan(tmp_path):
+    body = rule("TT-FINE", "{number: {pattern: '罚款(?P<n>{NUM})元', op: '>=', value: 2000}}")
+    pack = load_pack(write_pack(tmp_path, body))
+    assert ids(findings(pack, "违者罚款两千元。"), "TT-FINE")
+    assert ids(findings(pack, "违者罚款1.5万元。"), "TT-FINE")
+    assert not ids(findings(pack, "违者罚款五百元。"), "TT-FINE")
+    assert not ids(findings(pack, "大家一致同意罚款一事。"), "TT-FINE")  # 一致 is not a number
+
+
+def test_number_validity_period(tmp_path):
+    body = rule("TT-VAL", "{number: {pattern: '有效期(为|至)?(?P<n>{NUM})年', op: '>', value: 5, unit: 年}}",
+                doc_types="[normative_document]", message="有效期为{detail}")
+    pack = load_pack(write_pack(tmp_path, body))
+    (f,) = ids(findings(pack, "本办法有效期十年。", "normative_document"), "TT-VAL")
+    assert f.message == "有效期为10年"
+    assert not ids(findings(pack, "本办法有效期五年。", "normative_document"), "TT-VAL")
+
+
+def test_number_unknown_param_is_error(tmp_path):
+    body = rule("TT-NUM", "{number: {pattern: '罚款(?P<n>{NUM})元', param: nope}}")
+    with pytest.raises(RuleError, match="nope") as ei:
+        load_pack(write_pack(tmp_path, body))
+    assert ei.value.rule_id == "TT-NUM" and ei.value.field.startswith("match.number")
+
+
+def test_absent_document_with_anchor(tmp_path):
+    body = rule("TT-ABS", "{absent: {keywords: [有效期], within: document, anchor: {regex: '自.{0,12}(施行|执行)'}}}",
+                scope="document", doc_types="[normative_document]", message="缺少有效期：{detail}")
+    pack = load_pack(write_pack(tmp_path, body))
+    text = "某镇关于加强管理的通知\n一、加强巡查。\n二、本通知自印发之日起施行。"
+    (f,) = ids(findings(pack, text, "normative_document"), "TT-ABS")
+    assert "自印发之日起施行" in f.quote and text[f.start:f.end] == f.quote
+    assert f.message == "缺少有效期：未见「有效期」"
+    ok = text + "有效期五年。"
+    assert not ids(findings(pack, ok, "normative_document"), "TT-ABS")
+    # no anchor in the text: reported on the title
+    (f,) = ids(findings(pack, "某镇关于加强管理的通知\n一、加强巡查。", "normative_document"), "TT-ABS")
+    assert f.quote == "某镇关于加强管理的通知"
+
+
+def test_absent_first_article(tmp_path):
+    body = rule("TT-BASIS", "{absent: {regex: ['(根据|依据|依照)《'], within: first_article}}", scope="document",
+                doc_types="[normative_document]")
+    pack = load_pack(write_pack(tmp_path, body))
+    bad = "某镇管理办法\n第一条 为了加强管理，制定本办法。\n第二条 依据《中华人民共和国村民委员会组织法》执行。"
+    good = "某镇管理办法\n第一条 根据《中华人民共和国村民委员会组织法》，制定本办法。\n第二条 执行。"
+    assert ids(findings(pack, bad, "normative_document"), "TT-BASIS")
+    assert not ids(findings(pack, good, "normative_document"), "TT-BASIS")
+
+
+def test_citation_delegates_and_maps_offsets(tmp_path, monkeypatch):
+    from legalreview.models import Citation
+
+    calls = []
+
+    def fake(text, as_of=None, doc_date=None):
+        calls.append((as_of, doc_date))
+        i = text.find("《旧法》")
+        return [Citation(raw="《旧法》", start=i, end=i + 4, law_name="旧法", status="repealed",
+                         message="《旧法》已废止")] if i >= 0 else []
+
+    monkeypatch.setattr("legalreview.laws.check_citations", fake)
+    body = rule("TT-CIT", "{citation: {checks: [repealed]}}", scope="sentence", message="{detail}")
+    pack = load_pack(write_pack(tmp_path, body))
+    res = findings(pack, "第一条 为了规范管理。\n第二条 依据《旧法》制定。", as_of=dt.date(2026, 1, 1))
+    (f,) = ids(res, "TT-CIT")
+    assert f.quote == "依据《旧法》制定。" and f.message == "《旧法》已废止"
+    assert res.citations and res.citations[0].start == res.findings[0].start + 2
+    assert calls[-1][0] == dt.date(2026, 1, 1)
+
+
+def test_citation_real_checker_repealed_law(tmp_path):
+    body = rule("TT-CIT", "{citation: {checks: [repealed]}}", scope="sentence", doc_types="[normative_document]")
+    pack = load_pack(write_pack(tmp_path, body))
+    res = findings(pack, "第一条 根据《中华人民共和国合同法》第五十二条，制定本办法。", "normative_document",
+                   as_of=dt.date(2026, 1, 1))
+    assert ids(res, "TT-CIT"), res.citations
+
+
+MATERIALS_RULE = ("{materials: {require: [起草说明, 集体讨论], min_days: {征求意见: 30}}}")
+
+
+def test_materials_rule_and_checklist(tmp_path):
+    extra = "checklist:\n  - {id: T-1, title: 制定程序, doc_types: [village_rules], manual: true}\n"
+    pack = load_pack(write_pack(tmp_path, rule("TT-PROC", MATERIALS_RULE, scope="document"), extra=extra))
+    text = "某村村规民约\n第一条 爱护环境。"
+    res = findings(pack, text)
+    assert not ids(res, "TT-PROC")
+    item = {c.item_id: c for c in res.checklist}
+    assert item["T-1"].status == "需人工核查" and "送审材料" in item["T-1"].note
+    mats = {"items": [{"kind": "起草说明"}, {"kind": "征求意见", "start": "2026-03-01", "end": "2026-03-10"}]}
+    res = findings(pack, text, materials=mats)
+    (f,) = ids(res, "TT-PROC")
+    assert "缺少「集体讨论」" in f.explanation[1] and "10日，少于30日" in f.explanation[1]
+    item = {c.item_id: c for c in res.checklist}
+    assert item["T-1"].status == "不符合" and item["T-1"].finding_ids == [f.id]
+    full = {"起草说明": True, "集体讨论": {"start": "2026-04-01"},
+            "征求意见": {"start": "2026-03-01", "end": "2026-03-30"}}
+    res = findings(pack, text, materials=full)
+    assert not ids(res, "TT-PROC") and {c.item_id: c for c in res.checklist}["T-1"].status == "符合"
+
+
+def test_materials_working_days_and_file(tmp_path):
+    p = tmp_path / "m.yaml"
+    # 2026-09-28 + 15 working days (National Day holidays, 10-10 make-up day) ends 2026-10-23
+    p.write_text("items:\n  - kind: 征求意见\n    start: 2026-09-29\n    end: 2026-10-22\n", encoding="utf-8")
+    m = load_materials(p)
+    assert m.problems([], {}, {"征求意见": 15}) == ["「征求意见」期限为14个工作日，少于15个工作日"]
+    p.write_text("items:\n  - kind: 征求意见\n    start: 2026-09-29\n    end: 2026-10-23\n", encoding="utf-8")
+    assert load_materials(p).problems([], {}, {"征求意见": 15}) == []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items:\n  - kind: 征求意见\n    start: 2026-13-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match="送审材料清单"):
+        load_materials(bad)

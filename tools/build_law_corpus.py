@@ -197,6 +197,7 @@ def build() -> tuple[list[dict], list[str]]:
     rows = shared_rows()
     curated = yaml.load(CURATED.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     cited = rule_bases()
+    extra = yaml.load((ROOT / "corpora" / "laws" / "cited_articles.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
     # group shared rows by name; keep laws, regulations, Zhejiang local regulations, rules, interpretations
     by_name: dict[str, list[dict]] = defaultdict(list)
@@ -406,6 +407,21 @@ def build() -> tuple[list[dict], list[str]]:
                 problems.append(f"rule basis 《{law}》第{n}条: no such article in ../shared/laws")
             else:
                 problems.append(f"rule basis 《{law}》第{n}条: article text not available (entry not in ../shared/laws)")
+
+    for law, arts in extra.items():
+        e = all_keys.get(key(law))
+        if e is None:
+            problems.append(f"cited_articles.yaml: 《{law}》 is not a corpus entry")
+            continue
+        for n in arts:
+            if n in e["_all_articles"]:
+                e["articles"][n] = e["_all_articles"][n]
+            else:
+                problems.append(f"cited_articles.yaml: 《{law}》第{n}条 not found in ../shared/laws")
+    # entries whose repeal is not confirmed by a successor's text stay unverified
+    for e in entries.values():
+        if e.get("repealed") and not e.get("repeal_basis"):
+            e["verified"] = False
 
     out = []
     for e in sorted(entries.values(), key=lambda e: e["id"]):

@@ -246,9 +246,10 @@ def resolve(name: str, corpus: Corpus, day: dt.date) -> Resolution:
     return Resolution(None, "none")
 
 
-def closest(name: str, corpus: Corpus, limit: int = 3) -> list[LawEntry]:
+def closest(name: str, corpus: Corpus, limit: int = 3, cutoff: float = 60) -> list[LawEntry]:
+    """The corpus entries whose names are nearest to ``name`` (suggestions, never a resolution)."""
     k = key(name)
-    found = process.extract(k, corpus.keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72)
+    found = process.extract(k, corpus.keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
     out: list[LawEntry] = []
     for cand, _, _ in found:
         for e in corpus.by_key[cand]:
@@ -268,7 +269,7 @@ def is_local(name: str) -> bool:
 
 
 def lawlike(name: str) -> bool:
-    k = key(name)
+    k = re.sub(r"\((?:试行|暂行|草案|修订稿|征求意见稿)\)$", "", key(name))
     if len(k) <= 4 and k in ("通知", "意见", "决定", "办法", "规定", "条例", "细则", "实施意见", "实施办法", "实施细则"):
         return False
     return k.endswith(LAWLIKE)

@@ -60,7 +60,7 @@ def ids(result, rid):
 
 
 def test_keywords_match_raw_text_across_spaces_and_jieba_boundaries(tmp_path):
-    pack = load_pack(write_pack(tmp_path, rule("TT-KW", "{keywords: [行政处罚, 罚款]}")))
+    pack = load_pack(write_pack(tmp_path, rule("TT-KW", "{keywords: [行政处罚, 罚款]}")), strict=False)
     text = "甲方依照行政处罚法办理。乙方罚 款五十元。"
     res = findings(pack, text)
     quotes = [f.quote for f in ids(res, "TT-KW")]
@@ -92,7 +92,7 @@ def test_regex_num_expansion_and_escaped_backslash_allowed():
 def test_bad_regex_in_pack_names_file_rule_field_and_line(tmp_path):
     path = write_pack(tmp_path, rule("TT-RX", r"{regex: '\b罚款'}"))
     with pytest.raises(RuleError) as ei:
-        load_pack(path)
+        load_pack(path, strict=False)
     e = ei.value
     assert e.rule_id == "TT-RX" and e.field == "match.regex" and e.line == 12
     assert "t.yaml" in str(e) and "第12行" in str(e)
@@ -102,7 +102,7 @@ def test_malformed_rule_file_names_file_rule_field_and_line(tmp_path):
     body = rule("TT-BAD", "{keywords: [罚款]}").replace("severity: error", "severity: critical")
     path = write_pack(tmp_path, body)
     with pytest.raises(RuleError) as ei:
-        load_pack(path)
+        load_pack(path, strict=False)
     e = ei.value
     assert (e.rule_id, e.field, e.line) == ("TT-BAD", "severity", 8)
     msg = str(e)
@@ -112,7 +112,7 @@ def test_malformed_rule_file_names_file_rule_field_and_line(tmp_path):
 def test_malformed_matcher_points_into_match(tmp_path):
     path = write_pack(tmp_path, rule("TT-BAD", "{keywords: 罚款}"))
     with pytest.raises(RuleError) as ei:
-        load_pack(path)
+        load_pack(path, strict=False)
     assert ei.value.rule_id == "TT-BAD" and ei.value.field.startswith("match.keywords") and ei.value.line == 12
 
 
@@ -120,7 +120,7 @@ def test_yaml_syntax_error_has_line(tmp_path):
     p = tmp_path / "broken.yaml"
     p.write_text("pack: x\nrules: [\n  - id: A\n", encoding="utf-8")
     with pytest.raises(RuleError) as ei:
-        load_pack(str(p))
+        load_pack(str(p), strict=False)
     assert ei.value.line is not None and "broken.yaml" in str(ei.value)
 
 
@@ -130,7 +130,7 @@ def test_yaml_syntax_error_has_line(tmp_path):
 def test_all_any_not(tmp_path):
     body = rule("TT-ALL", "{all: [{keywords: [村民]}, {any: [{keywords: [罚款]}, {keywords: [扣发]}]}, "
                 "{not: {keywords: [倡导]}}]}", scope="sentence")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     assert ids(findings(pack, "村民乱倒垃圾的扣发补贴。"), "TT-ALL")
     assert ids(findings(pack, "村民违者罚款。"), "TT-ALL")
     assert not ids(findings(pack, "倡导村民少罚款。"), "TT-ALL")
@@ -139,7 +139,7 @@ def test_all_any_not(tmp_path):
 
 
 def test_rules_run_only_for_their_doc_types(tmp_path):
-    pack = load_pack(write_pack(tmp_path, rule("TT-KW", "{keywords: [罚款]}")))
+    pack = load_pack(write_pack(tmp_path, rule("TT-KW", "{keywords: [罚款]}")), strict=False)
     assert ids(findings(pack, "违者罚款。", "village_rules"), "TT-KW")
     assert not ids(findings(pack, "违者罚款。", "agency_contract"), "TT-KW")
 
@@ -161,7 +161,7 @@ exception_sets:
 
 def test_exceptions_negation_and_lawful_referral_are_suppressed_and_explained(tmp_path):
     body = rule("TT-FINE", "{keywords: [罚款]}", exceptions="[{use: negation}, referral, heading]")
-    pack = load_pack(write_pack(tmp_path, body, extra=EXC))
+    pack = load_pack(write_pack(tmp_path, body, extra=EXC), strict=False)
     res = findings(pack, "村委会不得罚款。", explain=True)
     assert not ids(res, "TT-FINE")
     assert [s.exception for s in res.suppressed] == ["negation"]
@@ -176,14 +176,14 @@ def test_exceptions_negation_and_lawful_referral_are_suppressed_and_explained(tm
 
 def test_second_anchor_used_when_first_is_negated(tmp_path):
     body = rule("TT-FINE", "{keywords: [罚款]}", exceptions="[negation]", scope="sentence")
-    pack = load_pack(write_pack(tmp_path, body, extra=EXC))
+    pack = load_pack(write_pack(tmp_path, body, extra=EXC), strict=False)
     (f,) = ids(findings(pack, "不得随意罚款但村里对乱倒垃圾的村民一律罚款五十元。"), "TT-FINE")
     assert f.quote == "不得随意罚款但村里对乱倒垃圾的村民一律罚款五十元。"
 
 
 def test_heading_exception(tmp_path):
     body = rule("TT-FINE", "{keywords: [罚款]}", exceptions="[heading]")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     res = findings(pack, "某村村规民约\n第三章 罚款\n第五条 违者罚款。")
     assert [f.quote for f in ids(res, "TT-FINE")] == ["违者罚款"]
 
@@ -191,7 +191,7 @@ def test_heading_exception(tmp_path):
 def test_unknown_exception_set_is_an_error(tmp_path):
     path = write_pack(tmp_path, rule("TT-FINE", "{keywords: [罚款]}", exceptions="[nosuch]"))
     with pytest.raises(RuleError, match="nosuch") as ei:
-        load_pack(path)
+        load_pack(path, strict=False)
     assert ei.value.field == "exceptions.0"
 
 
@@ -201,14 +201,14 @@ def test_unknown_exception_set_is_an_error(tmp_path):
 def test_same_rule_overlapping_spans_deduplicated_other_rules_kept(tmp_path):
     body = rule("TT-A", "{keywords: [罚款, 罚款五十元]}", scope="sentence") + rule("TT-B", "{keywords: [罚款]}",
                                                                             scope="sentence")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     res = findings(pack, "违者罚款五十元，再犯罚款。")
     assert len(ids(res, "TT-A")) == 1 and len(ids(res, "TT-B")) == 1
 
 
 def test_message_templates_and_params(tmp_path):
     body = rule("TT-P", "{keywords: [罚款]}", message="上限{params.max}元，原文「{quote}」", params="{max: 50}")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     (f,) = ids(findings(pack, "（一）违者罚款。"), "TT-P")
     assert f.quote == "违者罚款" and f.message == "上限50元，原文「违者罚款」"
 
@@ -216,7 +216,7 @@ def test_message_templates_and_params(tmp_path):
 def test_unknown_param_in_message_is_an_error(tmp_path):
     path = write_pack(tmp_path, rule("TT-P", "{keywords: [罚款]}", message="上限{params.nope}元"))
     with pytest.raises(RuleError, match="nope"):
-        load_pack(path)
+        load_pack(path, strict=False)
 
 
 # --------------------------------------------------------------------------- CLI

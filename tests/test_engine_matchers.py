@@ -14,7 +14,7 @@ from legalreview.materials import load_materials
 
 def test_near_within_and_same_clause(tmp_path):
     body = rule("TT-NEAR", "{near: {a: [扣发, 取消], b: [补贴, 福利], within: 6, same: clause}}", scope="sentence")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     assert ids(findings(pack, "违者扣发当年补贴。"), "TT-NEAR")
     assert ids(findings(pack, "补贴一律取消。"), "TT-NEAR")  # unordered
     assert not ids(findings(pack, "违者扣发其家庭全部年度的各项补贴。"), "TT-NEAR")  # too far
@@ -23,7 +23,7 @@ def test_near_within_and_same_clause(tmp_path):
 
 def test_near_ordered(tmp_path):
     body = rule("TT-NEAR", "{near: {a: [扣发], b: [补贴], within: 6, ordered: true}}")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     assert ids(findings(pack, "扣发补贴。"), "TT-NEAR")
     assert not ids(findings(pack, "补贴不扣发。"), "TT-NEAR")
 
@@ -34,7 +34,7 @@ def test_near_ordered(tmp_path):
 def test_number_with_param(tmp_path, text, hit):
     body = rule("TT-TERM", "{number: {pattern: '租(赁期限|期)为?(?P<n>{NUM})年', op: '>', param: max_years, unit: 年}}",
                 params="{max_years: 20}", message="租期{detail}，超过{params.max_years}年", doc_types="[agency_contract]")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     got = ids(findings(pack, text, "agency_contract"), "TT-TERM")
     assert bool(got) is hit
     if text == "租期三十年。":
@@ -43,7 +43,7 @@ def test_number_with_param(tmp_path, text, hit):
 
 def test_number_money_and_wan(tmp_path):
     body = rule("TT-FINE", "{number: {pattern: '罚款(?P<n>{NUM})元', op: '>=', value: 2000}}")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     assert ids(findings(pack, "违者罚款两千元。"), "TT-FINE")
     assert ids(findings(pack, "违者罚款1.5万元。"), "TT-FINE")
     assert not ids(findings(pack, "违者罚款五百元。"), "TT-FINE")
@@ -53,7 +53,7 @@ def test_number_money_and_wan(tmp_path):
 def test_number_validity_period(tmp_path):
     body = rule("TT-VAL", "{number: {pattern: '有效期(为|至)?(?P<n>{NUM})年', op: '>', value: 5, unit: 年}}",
                 doc_types="[normative_document]", message="有效期为{detail}")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     (f,) = ids(findings(pack, "本办法有效期十年。", "normative_document"), "TT-VAL")
     assert f.message == "有效期为10年"
     assert not ids(findings(pack, "本办法有效期五年。", "normative_document"), "TT-VAL")
@@ -62,14 +62,14 @@ def test_number_validity_period(tmp_path):
 def test_number_unknown_param_is_error(tmp_path):
     body = rule("TT-NUM", "{number: {pattern: '罚款(?P<n>{NUM})元', param: nope}}")
     with pytest.raises(RuleError, match="nope") as ei:
-        load_pack(write_pack(tmp_path, body))
+        load_pack(write_pack(tmp_path, body), strict=False)
     assert ei.value.rule_id == "TT-NUM" and ei.value.field.startswith("match.number")
 
 
 def test_absent_document_with_anchor(tmp_path):
     body = rule("TT-ABS", "{absent: {keywords: [有效期], within: document, anchor: {regex: '自.{0,12}(施行|执行)'}}}",
                 scope="document", doc_types="[normative_document]", message="缺少有效期：{detail}")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     text = "某镇关于加强管理的通知\n一、加强巡查。\n二、本通知自印发之日起施行。"
     (f,) = ids(findings(pack, text, "normative_document"), "TT-ABS")
     assert "自印发之日起施行" in f.quote and text[f.start:f.end] == f.quote
@@ -84,7 +84,7 @@ def test_absent_document_with_anchor(tmp_path):
 def test_absent_first_article(tmp_path):
     body = rule("TT-BASIS", "{absent: {regex: ['(根据|依据|依照)《'], within: first_article}}", scope="document",
                 doc_types="[normative_document]")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     bad = "某镇管理办法\n第一条 为了加强管理，制定本办法。\n第二条 依据《中华人民共和国村民委员会组织法》执行。"
     good = "某镇管理办法\n第一条 根据《中华人民共和国村民委员会组织法》，制定本办法。\n第二条 执行。"
     assert ids(findings(pack, bad, "normative_document"), "TT-BASIS")
@@ -104,7 +104,7 @@ def test_citation_delegates_and_maps_offsets(tmp_path, monkeypatch):
 
     monkeypatch.setattr("legalreview.laws.check_citations", fake)
     body = rule("TT-CIT", "{citation: {checks: [repealed]}}", scope="sentence", message="{detail}")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     res = findings(pack, "第一条 为了规范管理。\n第二条 依据《旧法》制定。", as_of=dt.date(2026, 1, 1))
     (f,) = ids(res, "TT-CIT")
     assert f.quote == "依据《旧法》制定。" and f.message == "《旧法》已废止"
@@ -114,7 +114,7 @@ def test_citation_delegates_and_maps_offsets(tmp_path, monkeypatch):
 
 def test_citation_real_checker_repealed_law(tmp_path):
     body = rule("TT-CIT", "{citation: {checks: [repealed]}}", scope="sentence", doc_types="[normative_document]")
-    pack = load_pack(write_pack(tmp_path, body))
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
     res = findings(pack, "第一条 根据《中华人民共和国合同法》第五十二条，制定本办法。", "normative_document",
                    as_of=dt.date(2026, 1, 1))
     assert ids(res, "TT-CIT"), res.citations
@@ -125,7 +125,7 @@ MATERIALS_RULE = ("{materials: {require: [起草说明, 集体讨论], min_days:
 
 def test_materials_rule_and_checklist(tmp_path):
     extra = "checklist:\n  - {id: T-1, title: 制定程序, doc_types: [village_rules], manual: true}\n"
-    pack = load_pack(write_pack(tmp_path, rule("TT-PROC", MATERIALS_RULE, scope="document"), extra=extra))
+    pack = load_pack(write_pack(tmp_path, rule("TT-PROC", MATERIALS_RULE, scope="document"), extra=extra), strict=False)
     text = "某村村规民约\n第一条 爱护环境。"
     res = findings(pack, text)
     assert not ids(res, "TT-PROC")

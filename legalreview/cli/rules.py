@@ -15,7 +15,7 @@ SEVERITY = {"error": "违法", "warning": "建议修改", "info": "提示"}
 def _pack(rules: list[str] | None):
     from ..engine import load_pack
 
-    return load_pack(list(rules) if rules else None)
+    return load_pack(list(rules) if rules else None, strict=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         from ..engine import load_pack
         from ..engine.selftest import rules_to_test, test_rule
 
-        pack = load_pack(list(packs) if packs else None)
+        pack = load_pack(list(packs) if packs else None, strict=False)
         targets = rules_to_test(pack, only_user=bool(packs))
         if rule:
             targets = [cr for cr in targets if cr.id == rule]

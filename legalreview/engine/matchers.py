@@ -47,6 +47,7 @@ class Hit:
     label: str
     src: int  # id of the leaf matcher that produced it
     detail: str | None = None
+    focus: tuple[int, int] | None = None  # the part exceptions look around (near: the later term)
 
 
 # --------------------------------------------------------------------------- regex validation
@@ -218,7 +219,9 @@ class Near(CMatcher):
                 if sp.same != "unit" and not ctx.same_piece(sp.same, min(a[0], b[0]), max(a[1], b[1])):
                     continue
                 s, e = ctx.sq.orig(min(a[0], b[0]), max(a[1], b[1]))
-                hits.append(Hit(s, e, f"邻近「{a[2]}」…「{b[2]}」（{gap}字内）", self.leaf_id))
+                later = a if a[0] > b[0] else b
+                hits.append(Hit(s, e, f"邻近「{a[2]}」…「{b[2]}」（{gap}字内）", self.leaf_id,
+                                focus=ctx.sq.orig(later[0], later[1])))
                 break
         return hits or None
 

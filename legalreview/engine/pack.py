@@ -261,14 +261,17 @@ def normalize_entries(rules: Any) -> list[str | Path]:
     return [r for r in rules if r]
 
 
-def load_pack(rules: str | Path | list[str | Path] | None = None, *, strict: bool = False) -> RulePack:
+def load_pack(rules: str | Path | list[str | Path] | None = None, *, strict: bool | None = None) -> RulePack:
     """The default pack (``zhejiang``) with ``rules`` (pack names or YAML paths) layered over it.
 
-    Compiled once per process and cached by (entries, file mtimes). With ``strict=True`` the
-    examples of the rules of ``rules`` (all rules when ``rules`` is None) must pass, else
-    ``RuleError``.
+    Compiled once per process and cached by (entries, file mtimes). With ``strict`` the examples of
+    the rules that ``rules`` brings (all rules when ``rules`` is None) must pass, else ``RuleError``.
+    ``strict=None`` (default): strict for user packs (``rules`` given), not for the bundled pack
+    alone (the test suite guarantees its examples).
     """
     entries = normalize_entries(rules)
+    if strict is None:
+        strict = bool(entries)
     key = (tuple(str(Path(e).resolve()) if isinstance(e, Path) or str(e).endswith((".yaml", ".yml"))
                  else str(e) for e in entries), strict)
     with _cache_lock:

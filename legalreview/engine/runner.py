@@ -87,7 +87,7 @@ def exception_hit(ce: CException, ctx: DocContext, unit: Unit, anchor: Hit) -> s
         return "标题、章节名或定义"
     if ce.matcher is None:
         return None
-    a_ss, a_se = ctx.sq.span(anchor.start, anchor.end)
+    a_ss, a_se = ctx.sq.span(*(anchor.focus or (anchor.start, anchor.end)))
     where = spec.where
     if where == "before_anchor":
         cl = ctx.piece_at("clause", a_ss) or unit
@@ -271,7 +271,7 @@ def run(doc: Document, pack: RulePack, *, materials: Any = None, as_of: dt.date 
             continue
         run_rule(cr, ctx, findings, suppressed, explain)
     findings.sort(key=lambda f: (f.start, f.rule_id))
-    result = EngineResult(findings=findings, suppressed=suppressed if explain or only is not None else suppressed)
+    result = EngineResult(findings=findings, suppressed=suppressed)
     if checklist:
         result.checklist = coverage(pack, doc.doc_type, findings, status, include_na)
     if only is None:

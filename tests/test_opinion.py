@@ -102,6 +102,10 @@ def test_selfcheck_passes_and_layout_is_gbt9704(tmp_path):
                                                               "三级标题", "落款", "附件标题", "说明"}
     footer = d.sections[0].footer._element.xml
     assert " PAGE " in footer and "— " in footer
+    # the signature block is kept with the closing lines (never alone on a page)
+    texts = [p.text for p in d.paragraphs]
+    sign = texts.index("审查人：（审查人）")
+    assert all(d.paragraphs[i].paragraph_format.keep_with_next for i in range(texts.index("以上意见供参考。"), sign + 2))
 
 
 def test_selfcheck_reports_problems(tmp_path):

@@ -402,7 +402,7 @@ def write_opinion(report: ReviewReport, path: str | Path, *, config: str | Path 
     _section_bases(w, report)
     _section_opinions(w, report)
     _section_conclusion(w, report, doc_title, concl_key, wording, addressee_name)
-    _section_other(w, others)
+    closing = _section_other(w, others)
 
     # 附件说明 (one blank line after the body, indented 2 characters), then the signature block
     w.blank()
@@ -418,7 +418,9 @@ def write_opinion(report: ReviewReport, path: str | Path, *, config: str | Path 
     w.blank()
     w.p(f"审查人：{reviewer_name}", STYLE_SIGN)
     w.p(str(body_name), STYLE_SIGN)
-    w.p(cn_date(the_date), STYLE_SIGN)
+    dated = w.p(cn_date(the_date), STYLE_SIGN)
+    # GB/T 9704: the signature block never stands alone on a page; keep it with the closing lines
+    _keep_together(document, closing, dated)
 
     _attachment_checklist(w, report)
 
@@ -516,7 +518,7 @@ def _section_conclusion(w: _Writer, report: ReviewReport, doc_title: str, concl_
         w.p(f"{i}. {s}" if len(follow) > 1 else s)
 
 
-def _section_other(w: _Writer, others: Iterable[str]) -> None:
+def _section_other(w: _Writer, others: Iterable[str]):
     w.p("五、其他建议", STYLE_H1)
     others = list(others)
     if others:
@@ -524,9 +526,25 @@ def _section_other(w: _Writer, others: Iterable[str]) -> None:
             w.p(_end(s))
     else:
         w.p("建议在修改时统一法律、法规名称和条款序号的引用方式，使用规范全称；文件定稿后保留修改说明备查。")
-    w.p("以上意见供参考。")
+    closing = w.p("以上意见供参考。")
     w.p("（本意见书由 legalreview 依据规则辅助生成，为供审查人员判断的草稿；所列问题、依据和结论须经审查人员"
         "逐项复核、修改并签署后方可使用。）", STYLE_NOTE)
+    return closing
+
+
+def _keep_together(document, first, last) -> None:
+    """keep_with_next on every paragraph from ``first`` up to (not including) ``last``."""
+    body = document.element.body
+    on = False
+    for p_el in body.iterchildren(qn("w:p")):
+        if p_el is first._p:
+            on = True
+        if p_el is last._p:
+            break
+        if on:
+            from docx.text.paragraph import Paragraph
+
+            Paragraph(p_el, first._parent).paragraph_format.keep_with_next = True
 
 
 def _attachment_checklist(w: _Writer, report: ReviewReport) -> None:

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from .models import DOC_TYPE_LABELS, Document, Finding, ReviewReport
 
 MATCH_THRESHOLD = 55.0  # minimum similarity (0-100) for two articles to be the same article revised
-GAP_THRESHOLD = 30.0  # minimum similarity for an article rewritten in place (between two aligned articles)
+GAP_THRESHOLD = 40.0  # minimum similarity for an article rewritten in place (between two aligned articles)
 MOVE_THRESHOLD = 80.0  # minimum similarity to pair an article that moved out of order
 QUOTE_THRESHOLD = 60.0  # minimum quote similarity to keep a document-level finding as remaining
 COUNTED = ("error", "warning")
@@ -174,7 +174,22 @@ def _sim(a: _Unit, b: _Unit) -> float:
     return float(fuzz.ratio(a.key, b.key))
 
 
-def _dp(sim: list[list[float]], rows: list[int], cols: list[int], threshold: float) -> list[tuple[int | None, int | None, float]]:
+_PUNCT = re.compile(r"[\s，。；：、！？,.;:!?“”‘’\"'（）()《》〔〕\[\]【】—…-]")
+
+
+def _containment(a: _Unit, b: _Unit) -> float:
+    """Share (0-100) of the shorter article's character bigrams (punctuation removed) found in the other:
+    an article rewritten around a kept phrase (「乱倒垃圾的」) scores high, one that only shares a
+    formula (「村民应当」) low."""
+    x, y = _PUNCT.sub("", a.key), _PUNCT.sub("", b.key)
+    bx = {x[i:i + 2] for i in range(len(x) - 1)}
+    by = {y[i:i + 2] for i in range(len(y) - 1)}
+    if not bx or not by:
+        return 0.0
+    return 100.0 * len(bx & by) / min(len(bx), len(by))
+
+
+def _dp(sim, rows: list[int], cols: list[int], threshold: float) -> list[tuple[int | None, int | None, float]]:
     """Monotonic alignment of ``rows`` with ``cols`` maximizing the summed similarity above ``threshold``."""
     n, m = len(rows), len(cols)
     best = [[0.0] * (m + 1) for _ in range(n + 1)]  # best[i][j]: best score aligning rows[i:] with cols[j:]
@@ -213,7 +228,8 @@ def align(old: list[_Unit], new: list[_Unit]) -> list[tuple[int | None, int | No
 
     def flush():
         if gap_d and gap_i:
-            pairs.extend(_dp(sim, gap_d, gap_i, GAP_THRESHOLD))
+            gsim = {d: {i: max(sim[d][i], _containment(old[d], new[i])) for i in gap_i} for d in gap_d}
+            pairs.extend(_dp(gsim, gap_d, gap_i, GAP_THRESHOLD))
         else:
             pairs.extend([(d, None, 0.0) for d in gap_d] + [(None, i, 0.0) for i in gap_i])
         gap_d.clear()
@@ -480,7 +496,6 @@ def write_docx(c: Comparison, path: str | Path, *, force: bool = True) -> Path:
     table = d.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, h in zip(table.rows[0].cells, headers):
-        cell.text = ""
         r = cell.paragraphs[0].add_run(h)
         set_font(r, "黑体", 12, bold=True)
     order = {"remaining": 0, "resolved": 1, "new": 2}
@@ -491,7 +506,6 @@ def write_docx(c: Comparison, path: str | Path, *, force: bool = True) -> Path:
         status = {"resolved": "已采纳", "remaining": "未采纳", "new": "新发现问题"}[f.status] + f"（{f.note}）"
         cells = table.add_row().cells
         for cell, text in zip(cells, (str(k), old_clause, opinion, new_clause, status)):
-            cell.text = ""
             r = cell.paragraphs[0].add_run(text)
             set_font(r, "仿宋_GB2312", 10.5)
     changed = [a for a in c.articles if a.status not in ("unchanged",)]
@@ -502,14 +516,12 @@ def write_docx(c: Comparison, path: str | Path, *, force: bool = True) -> Path:
         t2 = d.add_table(rows=1, cols=3)
         t2.style = "Table Grid"
         for cell, hd in zip(t2.rows[0].cells, ("变化", "原稿", "修改稿")):
-            cell.text = ""
             set_font(cell.paragraphs[0].add_run(hd), "黑体", 12, bold=True)
         for a in changed:
             cells = t2.add_row().cells
             vals = (STATUS_LABELS[a.status], _short(a.old_text, 300) if a.old_text else "—",
                     _short(a.new_text, 300) if a.new_text else "—")
             for cell, text in zip(cells, vals):
-                cell.text = ""
                 set_font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 10.5)
     strip_theme_fonts(d)  # theme fonts in docDefaults would override w:eastAsia in Word
     with atomic_path(out) as tmp:

@@ -109,3 +109,25 @@ def test_never_overwrites_the_original(village):
     report = report_for(doc, [finding(doc.text, "罚款二百")])
     with pytest.raises(OutputError):
         annotate(report, src, source=src)
+
+
+def test_overlapping_nested_and_whole_paragraph_findings(village, tmp_path):
+    src, doc = village
+    whole = "第三条 本规约自通过之日起施行，拖欠费用者停止供水。"
+    assert whole in doc.text.split("\n")
+    fs = [finding(doc.text, "违者罚款二百元"), finding(doc.text, "罚款二百", "warning"),
+          finding(doc.text, "爱护环境，违者罚款", "info"), finding(doc.text, whole, "warning", title="整段")]
+    out = annotate(report_for(doc, fs), tmp_path / "a.docx", source=src)
+    result = docx.Document(str(out))
+    assert sorted(comment_anchors(result).values()) == sorted(f.quote for f in fs)
+    assert load(out).text == doc.text
+
+
+def test_empty_span_finding_is_anchored_on_its_paragraph(tmp_path):
+    src = tmp_path / "t.txt"
+    src.write_text("某某办法\n第一条 内容。\n", encoding="utf-8")
+    doc = load(src)
+    pos = doc.text.index("第一条")
+    f = finding(doc.text, "第一条").model_copy(update={"end": pos, "quote": ""})
+    out = annotate(report_for(doc, [f]), tmp_path / "a.docx", source=src)
+    assert list(comment_anchors(docx.Document(str(out))).values()) == ["第一条 内容。"]

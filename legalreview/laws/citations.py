@@ -32,7 +32,7 @@ _ITEM = rf"(?:第?[（(]{NUM}[)）]|第{NUM})项?"
 ART_RE = re.compile(
     rf"第(?P<art>{NUM})条(?:之(?P<sub>[一二三四五六七八九十]+))?"
     rf"(?:第(?P<para>{NUM})款)?"
-    rf"(?P<items>(?:(?:第?[（(]{NUM}[)）])+项?|第{NUM}项)(?:[、和及](?:第?[（(]{NUM}[)）]|第{NUM}项?))*项?)?"
+    rf"(?P<items>(?:(?:第?[（(]{NUM}[)）])+项?|第{NUM}项)(?:[、和及](?:第?[（(]{NUM}[)）]|第{NUM}项))*项?)?"
 )
 # between two article references of one list
 LIST_SEP = re.compile(rf"{_WS}(?:、|和|及|以及|与|或者|或|，|,){_WS}(?=第{NUM}[条款项]|第[（(])")
@@ -388,6 +388,7 @@ def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date |
     flagged_non_canonical: set[str] = set()
     for r in extract(text):
         res = resolve(r.name, corpus, day)
+        first_ref = r.refs[0] if r.refs else None
         if res.entry is None and res.how == "none":
             if not r.bare and lawlike(r.name) and not _is_self(text, r):
                 if _unknown_is_error(r.name):
@@ -395,18 +396,18 @@ def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date |
                     msg = f"法律法规库中没有《{r.name}》"
                     if cands:
                         msg += "，是否为《" + "》《".join(c.name for c in cands[:2]) + "》？"
-                    out.append(_citation(text, r, None, None, "unknown", msg, cands=[c.name for c in cands]))
+                    out.append(_citation(text, r, first_ref, None, "unknown", msg, cands=[c.name for c in cands]))
                 else:
                     lower = _penalty_context(text, r.start, r.end) and key(r.name).endswith(("通知", "意见", "纪要", "方案"))
                     if lower:
-                        out.append(_citation(text, r, None, None, "lower_level_basis",
+                        out.append(_citation(text, r, first_ref, None, "lower_level_basis",
                                              f"《{r.name}》不是法律、法规或规章，不能作为设定罚款、行政许可或行政强制措施的依据"))
                     else:
-                        out.append(_citation(text, r, None, None, "not_in_corpus", f"《{r.name}》为地方或部门文件，法律法规库未收录，请人工核对"))
+                        out.append(_citation(text, r, first_ref, None, "not_in_corpus", f"《{r.name}》为地方或部门文件，法律法规库未收录，请人工核对"))
             continue
         if res.entry is None:
             names = [c.name for c in res.candidates]
-            out.append(_citation(text, r, None, None, "ambiguous", f"《{r.name}》可能指：《" + "》《".join(names[:3]) + "》，请写明全称",
+            out.append(_citation(text, r, first_ref, None, "ambiguous", f"《{r.name}》可能指：《" + "》《".join(names[:3]) + "》，请写明全称",
                                  cands=names, score=res.score))
             continue
         e = res.entry

@@ -1,0 +1,212 @@
+"""Citation extraction and checks against the real corpus (corpora/laws/laws.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from legalreview.laws import check_citations, extract
+from legalreview.laws.numerals import article_label, cn_to_int, int_to_cn
+
+D = dt.date
+NOW = D(2026, 11, 26)
+
+
+def one(text, as_of=NOW, doc_date=None):
+    cs = check_citations(text, as_of=as_of, doc_date=doc_date)
+    assert len(cs) == 1, [(c.raw, c.status) for c in cs]
+    return cs[0]
+
+
+# (text, as_of, doc_date, expected status, expected canonical or None, expected article or None)
+CASES = [
+    # repealed laws, by review date (trap: 合同法 in 2019 is fine, in 2023 it is not)
+    ("根据《中华人民共和国合同法》订立本合同", D(2019, 6, 1), None, "ok", "中华人民共和国合同法", None),
+    ("根据《中华人民共和国合同法》订立本合同", D(2023, 1, 1), None, "repealed", "中华人民共和国合同法", None),
+    ("根据《合同法》第五十二条", D(2020, 12, 31), None, "non_canonical", "中华人民共和国合同法", "第五十二条"),
+    ("根据《合同法》第五十二条", D(2021, 1, 1), None, "repealed", "中华人民共和国合同法", "第五十二条"),
+    ("根据《民法通则》、《村民委员会组织法》等法律", NOW, D(2016, 3, 1), "repealed", "中华人民共和国民法通则", None),
+    ("依照《中华人民共和国物权法》的规定", NOW, None, "repealed", "中华人民共和国物权法", None),
+    ("适用《中华人民共和国担保法》", NOW, None, "repealed", "中华人民共和国担保法", None),
+    ("依《婚姻法》", NOW, None, "repealed", "中华人民共和国婚姻法", None),
+    ("依《继承法》", NOW, None, "repealed", "中华人民共和国继承法", None),
+    ("依《收养法》", NOW, None, "repealed", "中华人民共和国收养法", None),
+    ("依《侵权责任法》", NOW, None, "repealed", "中华人民共和国侵权责任法", None),
+    ("依《民法总则》", NOW, None, "repealed", "中华人民共和国民法总则", None),
+    ("按《信访条例》反映情况", NOW, None, "repealed", "信访条例", None),
+    ("按《信访条例》反映情况", D(2021, 5, 1), None, "ok", "信访条例", None),
+    ("依照《城市房屋拆迁管理条例》", NOW, None, "repealed", "城市房屋拆迁管理条例", None),
+    ("依照《中华人民共和国城市规划法》", NOW, None, "repealed", "中华人民共和国城市规划法", None),
+    ("依照《治安管理处罚条例》", NOW, None, "repealed", "中华人民共和国治安管理处罚条例", None),
+    ("依照《中华人民共和国外资企业法》", NOW, None, "repealed", "中华人民共和国外资企业法", None),
+    ("缴纳《中华人民共和国农业税条例》规定的税款", NOW, None, "repealed", "中华人民共和国农业税条例", None),
+    ("根据《中华人民共和国契税暂行条例》", NOW, None, "repealed", "中华人民共和国契税暂行条例", None),
+    ("依据《公平竞争审查制度实施细则》第十五条", NOW, None, "repealed", "公平竞争审查制度实施细则", "第十五条"),
+    # not yet in force
+    ("《中华人民共和国农村集体经济组织法》第十八条", D(2025, 1, 1), None, "not_yet_in_force", "中华人民共和国农村集体经济组织法", "第十八条"),
+    ("《中华人民共和国农村集体经济组织法》第十八条", D(2025, 6, 1), None, "ok", "中华人民共和国农村集体经济组织法", "第十八条"),
+    ("《公平竞争审查条例》第十条", D(2024, 7, 1), None, "not_yet_in_force", "公平竞争审查条例", "第十条"),
+    # article numbers (trap: 行政处罚法 第十六条 in 2017 vs 2022 numbering)
+    ("依据《中华人民共和国行政处罚法》第十六条", D(2022, 3, 1), D(2017, 10, 1), "stale_article", "中华人民共和国行政处罚法", "第十六条"),
+    ("依据《中华人民共和国行政处罚法》第十六条", D(2022, 3, 1), D(2022, 1, 10), "ok", "中华人民共和国行政处罚法", "第十六条"),
+    ("依据《中华人民共和国行政处罚法》第十六条", D(2017, 12, 1), D(2017, 10, 1), "ok", "中华人民共和国行政处罚法", "第十六条"),
+    ("依据《中华人民共和国行政处罚法》（2017年修正）第十四条", D(2023, 1, 1), None, "stale_article", "中华人民共和国行政处罚法", "第十四条"),
+    ("依据《中华人民共和国行政处罚法》第九十九条", NOW, None, "article_out_of_range", "中华人民共和国行政处罚法", "第九十九条"),
+    ("依据《中华人民共和国行政处罚法》第86条", NOW, None, "ok", "中华人民共和国行政处罚法", "第八十六条"),
+    ("依据《中华人民共和国行政处罚法》第87条", NOW, None, "article_out_of_range", "中华人民共和国行政处罚法", "第八十七条"),
+    ("《中华人民共和国村民委员会组织法》第四十二条", NOW, None, "article_out_of_range", "中华人民共和国村民委员会组织法", "第四十二条"),
+    ("《中华人民共和国民法典》第一千二百六十一条", NOW, None, "article_out_of_range", "中华人民共和国民法典", "第一千二百六十一条"),
+    ("《中华人民共和国民法典》第一千二百六十条", NOW, None, "ok", "中华人民共和国民法典", "第一千二百六十条"),
+    ("《中华人民共和国行政复议法》第八十条", NOW, None, "ok", "中华人民共和国行政复议法", "第八十条"),
+    ("《中华人民共和国行政复议法》第八十条", D(2023, 6, 1), None, "article_out_of_range", "中华人民共和国行政复议法", "第八十条"),
+    ("《中华人民共和国立法法》第一百一十条", D(2023, 6, 1), D(2023, 5, 1), "ok", "中华人民共和国立法法", "第一百一十条"),
+    ("《中华人民共和国立法法》第八十二条", D(2024, 1, 1), D(2016, 1, 1), "stale_article", "中华人民共和国立法法", "第八十二条"),
+    ("《中华人民共和国妇女权益保障法》第八十条", D(2022, 6, 1), None, "article_out_of_range", "中华人民共和国妇女权益保障法", "第八十条"),
+    # typos and short names
+    ("依照《中华人民共和国村民委员会组治法》第二十七条", NOW, None, "non_canonical", "中华人民共和国村民委员会组织法", "第二十七条"),
+    ("依照《中华人民共和国村民委会组织法》", NOW, None, "non_canonical", "中华人民共和国村民委员会组织法", None),
+    ("依照《行政处罚法》第十六条", NOW, None, "non_canonical", "中华人民共和国行政处罚法", "第十六条"),
+    ("根据《村委会组织法》", NOW, None, "non_canonical", "中华人民共和国村民委员会组织法", None),
+    ("《浙江省实施〈中华人民共和国村民委员会组织法〉办法》第十四条", NOW, None, "ok",
+     "浙江省实施《中华人民共和国村民委员会组织法》办法", "第十四条"),
+    ("《浙江省实施《中华人民共和国村民委员会组织法》办法》第四十二条", NOW, None, "ok",
+     "浙江省实施《中华人民共和国村民委员会组织法》办法", "第四十二条"),
+    # unknown names: suggest, do not guess
+    ("依照《中华人民共和国美好乡村促进法》第三条", NOW, None, "unknown", None, "第三条"),
+    ("依照《中华人民共和国行政出发法》", NOW, None, "unknown", None, None),
+    ("依照《浙江省村规民约管理条例》", NOW, None, "unknown", None, None),
+    # lower-level basis for penalties
+    ("依据《国务院关于税收等优惠政策相关事项的通知》对企业处以罚款", NOW, None, "lower_level_basis",
+     "国务院关于税收等优惠政策相关事项的通知", None),
+    ("根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》，规范性文件不得设定行政处罚", NOW, None, "ok",
+     "国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知", None),
+    ("根据《清溪镇关于加强环境整治的通知》，对乱堆乱放者处以二百元罚款", NOW, None, "lower_level_basis", None, None),
+    # local documents outside the corpus: never "unknown"
+    ("依照《贵州省人口与计划生育条例》的规定", NOW, None, "not_in_corpus", None, None),
+    ("按照《青田县农村建房管理办法（试行）》执行", NOW, None, "not_in_corpus", None, None),
+    # administrative regulations and Zhejiang regulations
+    ("依照《国有土地上房屋征收与补偿条例》第二十五条", NOW, None, "ok", "国有土地上房屋征收与补偿条例", "第二十五条"),
+    ("依据《浙江省生活垃圾管理条例》第四十五条", NOW, None, "ok", "浙江省生活垃圾管理条例", "第四十五条"),
+    ("依据《重大行政决策程序暂行条例》第二十六条", NOW, None, "ok", "重大行政决策程序暂行条例", "第二十六条"),
+    ("根据《中华人民共和国政府信息公开条例》第二十条", NOW, None, "ok", "中华人民共和国政府信息公开条例", "第二十条"),
+    ("依照《中华人民共和国治安管理处罚法》第四十条", D(2024, 5, 1), D(2024, 1, 1), "ok", "中华人民共和国治安管理处罚法", "第四十条"),
+    ("依照《中华人民共和国治安管理处罚法》第四十条", NOW, D(2024, 1, 1), "stale_article", "中华人民共和国治安管理处罚法", "第四十条"),
+]
+
+
+@pytest.mark.parametrize("text,as_of,doc_date,status,canonical,article", CASES, ids=[c[0][:24] for c in CASES])
+def test_citation_cases(text, as_of, doc_date, status, canonical, article):
+    c = check_citations(text, as_of=as_of, doc_date=doc_date)[0]
+    assert c.status == status, c.message
+    assert c.canonical == canonical
+    assert c.article == article
+    assert text[c.start : c.end] == c.raw
+    if status not in ("ok",):
+        assert c.message
+
+
+def test_at_least_fifty_cases():
+    assert len(CASES) >= 50
+
+
+def test_repealed_message_names_successor_and_date_of_making():
+    c = one("根据《民法通则》制定本公约", NOW, D(2016, 3, 1))
+    assert c.status == "repealed"
+    assert c.replaced_by == "中华人民共和国民法典"
+    assert "民法典" in c.message and "2021年1月1日" in c.message
+    assert "文件制定时" in c.message and "仍然有效" in c.message
+    c2 = one("根据《民法通则》制定本公约", NOW, D(2022, 3, 1))
+    assert "文件制定时" not in c2.message
+
+
+def test_unknown_suggests_closest():
+    c = one("依照《中华人民共和国村民委员会组织条例》", NOW)
+    assert c.status == "unknown"
+    assert "中华人民共和国村民委员会组织法" in c.candidates
+
+
+def test_not_laws_are_ignored():
+    text = "经村民会议通过《XX村村规民约》，请填写《补贴申请表》，详见《2025年杜鹃花节活动方案》和《通知》。持《生育证》办理。"
+    assert check_citations(text, NOW) == []
+
+
+def test_the_document_itself_is_not_a_citation():
+    assert check_citations("现将《清溪镇加装电梯补贴办法》印发给你们，请遵照执行。", NOW) == []
+    assert check_citations("本《办法》自公布之日起施行。", NOW) == []
+
+
+def test_article_lists_and_items():
+    text = "根据《中华人民共和国土地管理法》第十六条、第十七条和第六十三条第（一）（二）项"
+    cs = check_citations(text, NOW)
+    assert [c.article for c in cs] == ["第十六条", "第十七条", "第六十三条第（一）（二）项"]
+    assert all(c.canonical == "中华人民共和国土地管理法" for c in cs)
+    assert [c.raw for c in cs][1:] == ["第十七条", "第六十三条第（一）（二）项"]
+
+
+def test_paragraph_and_item_forms():
+    cs = check_citations("依照《中华人民共和国行政处罚法》第七十二条第一款第（一）项和第3款", NOW)
+    assert cs[0].article == "第七十二条第一款第（一）项"
+    cs = check_citations("《中华人民共和国食品安全法》第三十四条第三项", NOW)
+    assert cs[0].article == "第三十四条第（三）项"
+    cs = check_citations("《中华人民共和国行政处罚法》第10条第2款", NOW)
+    assert cs[0].article == "第十条第二款"
+
+
+def test_article_range_expands():
+    cs = check_citations("依照《中华人民共和国行政强制法》第九条至第十一条", NOW)
+    assert [c.article for c in cs] == ["第九条", "第十条", "第十一条"]
+
+
+def test_doc_number_and_version_note_are_part_of_the_citation():
+    text = "根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕37号）要求"
+    c = one(text)
+    assert c.raw.endswith("（国办发〔2018〕37号）")
+    assert c.status == "ok"
+    c = one("《中华人民共和国土地管理法》（2019年修正）第六十三条", NOW)
+    assert c.article == "第六十三条" and c.status == "ok"
+
+
+def test_bare_citation_only_when_unambiguous():
+    c = one("依照治安管理处罚法第四十条处理", D(2024, 1, 1), D(2024, 1, 1))
+    assert c.canonical == "中华人民共和国治安管理处罚法" and c.article == "第四十条"
+    assert check_citations("依照本法第十条处理", NOW) == []
+    assert check_citations("依照某某管理法第十条处理", NOW) == []
+
+
+def test_non_canonical_only_first_and_not_after_full_name():
+    text = "根据《中华人民共和国行政处罚法》（以下简称《行政处罚法》）制定。依照《行政处罚法》第十六条执行。"
+    assert all(c.status == "ok" for c in check_citations(text, NOW))
+    text = "依照《行政处罚法》第十六条。依照《行政处罚法》第十七条。"
+    assert [c.status for c in check_citations(text, NOW)] == ["non_canonical", "ok"]
+
+
+def test_same_name_different_eras_resolve_by_date():
+    old = one("依照《中华人民共和国国家安全法》", D(2010, 1, 1))
+    new = one("依照《中华人民共和国国家安全法》", NOW)
+    assert old.law_id != new.law_id
+    assert old.status == "ok" and new.status == "ok"
+
+
+def test_offsets_point_into_text_with_white_space_in_names():
+    text = "前文。根据《 中华人民共和国 合同法 》第五条订立。"
+    c = one(text, NOW)
+    assert c.status == "repealed" and text[c.start : c.end] == c.raw
+
+
+def test_extract_ignores_unclosed_brackets():
+    assert extract("《中华人民共和国合同法\n下一行》") == []
+
+
+@pytest.mark.parametrize("n", [1, 9, 10, 11, 20, 99, 100, 101, 110, 119, 1000, 1001, 1010, 1260])
+def test_numerals_round_trip(n):
+    assert cn_to_int(int_to_cn(n)) == n
+    assert article_label(n).startswith("第") and article_label(n).endswith("条")
+
+
+def test_numerals_forms():
+    assert cn_to_int("一千二百六十") == 1260
+    assert cn_to_int("十六") == 16
+    assert cn_to_int("１６") == 16
+    assert cn_to_int("两百") == 200
+    assert cn_to_int("abc") is None

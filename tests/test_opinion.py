@@ -63,10 +63,10 @@ def test_opinion_contains_every_section_and_finding(tmp_path):
     assert "起草说明、村民代表会议记录" in text
     assert "草稿" in text
     for f in report.active_findings:
-        assert f"「{f.quote}」" in text
+        assert f"原文条款：「{f.quote}」（{f.location}）" in text
         assert f.suggestion.rstrip("。") in text
         for b in f.basis:
-            assert f"{b.law}{b.article}规定：「{b.text}」" in text
+            assert f"{b.law}{b.article}规定：「{b.text.rstrip('。')}」" in text
     assert "「红白喜事从简办理」（移风易俗）经审查认为不构成问题，理由：属于倡导性条款" in text
     assert "违法问题（必须修改）" in text and "建议修改的问题" in text
     assert "审查结论为：不合法" in text
@@ -215,3 +215,18 @@ def test_cli_writes_opinion_and_commented_copy(tmp_path):
     assert "起草说明、村民会议表决（2026年10月8日）" in text
     anchors = comment_anchors(docx.Document(str(ann)))
     assert sorted(anchors.values()) == sorted(f["quote"] for f in active)
+
+
+def test_written_template_round_trips(tmp_path):
+    from legalreview.reports.opinion import write_template
+
+    tpl = write_template(tmp_path / "模板.docx")
+    t = docx.Document(str(tpl))
+    t.styles["正文"].font.size = docx.shared.Pt(15.5)  # the user restyles
+    t.save(str(tpl))
+    out = write_opinion(_report(), tmp_path / "o.docx", template=tpl)
+    d, text, _ = _all_text(out)
+    assert "示例" not in text
+    assert d.styles["正文"].font.size.pt == 15.5
+    problems = check_opinion(out)
+    assert problems == ["样式「正文」字号为 15.5 磅，应为 16 磅"]

@@ -334,7 +334,7 @@ def _basis_sentence(f) -> str:
     for b in f.basis:
         s = f"{b.law}{b.article or ''}"
         if b.text:
-            s += f"规定：「{b.text.strip()}」"
+            s += f"规定：「{b.text.strip().rstrip('。；;，,')}」"
         parts.append(s)
     return "；".join(parts) + "。" if parts else "（未列明依据，请审查人员补充。）"
 
@@ -482,7 +482,7 @@ def _section_opinions(w: _Writer, report: ReviewReport) -> None:
         w.p(f"（{cn[group_no - 1]}）{label}", STYLE_H2)
         for i, f in enumerate(items, 1):
             w.p(f"{i}. {f.title}", STYLE_H3)
-            w.p(f"{f.location}「{_one_line(f.quote)}」", bold_prefix="原文条款：")
+            w.p(f"「{_one_line(f.quote)}」（{f.location}）", bold_prefix="原文条款：")
             w.p(_end(f.message), bold_prefix="存在问题：")
             w.p(_basis_sentence(f), bold_prefix="法律依据：")
             w.p(_end(f.suggestion) or "请审查人员提出修改意见。", bold_prefix="修改建议：")
@@ -596,3 +596,20 @@ def _borders(table) -> None:
         borders.append(el)
     tblpr.append(borders)
 
+
+
+def write_template(path: str | Path) -> Path:
+    """Write a blank opinion template: GB/T 9704 page setup, page-number footer and every named style
+    (with one sample paragraph each) for a user to restyle in Word and pass back as ``template=``."""
+    out = Path(path)
+    document, _ = _new_document(None)
+    styles = _setup_styles(document, from_template=False)
+    du.setup_gbt9704_section(document.sections[-1])
+    du.add_page_number_footer(document.sections[-1], styles[STYLE_PAGE])
+    w = _Writer(document, styles)
+    for name in (STYLE_DOCNUM, STYLE_TITLE, STYLE_ADDRESSEE, STYLE_BODY, STYLE_H1, STYLE_H2, STYLE_H3, STYLE_SIGN,
+                 STYLE_ATTACH_HEAD, STYLE_NOTE):
+        w.p(f"样式「{name}」示例：修改本样式即可改变意见书中所有同类段落（生成意见书时本页内容会被清除）。", name)
+    with atomic_path(out) as tmp:
+        document.save(str(tmp))
+    return out

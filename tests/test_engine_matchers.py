@@ -155,3 +155,31 @@ def test_materials_working_days_and_file(tmp_path):
     bad.write_text("items:\n  - kind: 征求意见\n    start: 2026-13-01\n", encoding="utf-8")
     with pytest.raises(InputError, match="送审材料清单"):
         load_materials(bad)
+
+
+def test_fuzzy_template_with_prefilter(tmp_path):
+    body = rule("TT-FUZ", "{fuzzy: {templates: [村民上访须经村委会同意], threshold: 80, prefilter: [上访]}}",
+                scope="sentence", message="相似度{detail}")
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
+    (f,) = ids(findings(pack, "本村村民上访必须经过村委会同意。"), "TT-FUZ")
+    assert int(f.message[3:]) >= 80
+    assert not ids(findings(pack, "村民有权依法信访。"), "TT-FUZ")  # prefilter: no 上访
+    assert not ids(findings(pack, "上访人员由镇信访办接待。"), "TT-FUZ")  # below threshold
+
+
+def test_tokens_matcher_on_jieba_tokens(tmp_path):
+    body = rule("TT-TOK", '{tokens: [[{ORTH: 罚款}, {TEXT: {REGEX: "^[0-9]+$"}}, {ORTH: 元}]]}',
+                scope="sentence", extra="highlight: match\n")
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
+    res = findings(pack, "对违反者处罚款500元。")
+    (f,) = ids(res, "TT-TOK")
+    assert f.quote == "罚款500元"
+    assert not ids(findings(pack, "对违反者处罚款。"), "TT-TOK")
+
+
+def test_tokens_invalid_pattern_reported(tmp_path):
+    body = rule("TT-TOK", "{tokens: [[{NOSUCHATTR: 罚款}]]}", scope="sentence")
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
+    with pytest.raises(RuleError, match="tokens") as ei:
+        findings(pack, "违者罚款。")
+    assert ei.value.rule_id == "TT-TOK" and ei.value.path.endswith("t.yaml")

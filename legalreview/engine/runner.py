@@ -10,7 +10,8 @@ from typing import Any
 
 from ..models import Basis, ChecklistEntry, Citation, Document, Finding, SuppressedFinding
 from .context import DocContext
-from .matchers import Hit, Unit, fmt_num
+from ..errors import RuleError
+from .matchers import CompileError, Hit, Unit, fmt_num
 from .pack import CException, CRule, RulePack
 
 SCOPE_LABELS = {"document": "全文", "article": "条款", "paragraph": "段落", "sentence": "句", "clause": "分句"}
@@ -269,7 +270,10 @@ def run(doc: Document, pack: RulePack, *, materials: Any = None, as_of: dt.date 
         status[cr.id] = "evaluated"
         if cr.required is not None and not any(ctx.has(t) for t in cr.required):
             continue
-        run_rule(cr, ctx, findings, suppressed, explain)
+        try:
+            run_rule(cr, ctx, findings, suppressed, explain)
+        except CompileError as e:  # tokens patterns are compiled lazily (spaCy loads on first use)
+            raise RuleError(e.message, path=cr.origin, rule_id=cr.id, field="match", cause=e.cause) from None
     findings.sort(key=lambda f: (f.start, f.rule_id))
     result = EngineResult(findings=findings, suppressed=suppressed)
     if checklist:

@@ -307,10 +307,10 @@ class Ledger:
             opts = {"addressee": row["unit"]} | (opinion_options or {})
             write_opinion(report, opinion, **opts)
             outputs.append(str(Path(opinion).resolve()))
-        self._store_review(row["id"], report, outputs)
+        self.store_report(row["id"], report, outputs)
         return report
 
-    def _store_review(self, request_id: int, report: ReviewReport, outputs: list[str] | None = None) -> int:
+    def store_report(self, request_id: int, report: ReviewReport, outputs: list[str] | None = None) -> int:
         s = report.summary
         with transaction(self.conn):
             cur = self.conn.execute(
@@ -345,10 +345,10 @@ class Ledger:
         old_report = self.latest_report(prev_id)
         if old_report is None:  # the earlier version was never reviewed: review its kept copy now
             old_report = self._review_stored(prev, rules=rules, as_of=as_of)
-            self._store_review(prev_id, old_report)
+            self.store_report(prev_id, old_report)
         new_report = self._review_stored(row, rules=rules, as_of=as_of)
         comp = compare(old_report, new_report)
-        self._store_review(request_id, new_report)
+        self.store_report(request_id, new_report)
         c = comp.counts
         with transaction(self.conn):
             self.conn.execute(

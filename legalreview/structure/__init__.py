@@ -148,7 +148,7 @@ def _find_header(text: str, lines: list[_Line], first_marker: int) -> dict:
     if not head and lines:
         head = lines[:1]
     # 文号
-    for ln in lines[:15]:
+    for ln in lines[:min(15, first_marker if first_marker >= 0 else 15)]:
         m = DOC_NUMBER_RE.match(ln.s)
         if m and len(ln.s) - m.end() <= 20 and not re.match(r"(根据|按照|依据|依照|参照|执行|和|及|与|经)", m.group("org")):
             out["doc_number"] = (ln.start + m.start(), ln.start + m.end(), normalize_doc_number(m.group(0)))
@@ -216,7 +216,7 @@ def _find_signature(lines: list[_Line], body_started: int) -> dict:
             cands.append((i, mm))
     chosen = None
     for i, mm in cands:
-        prev = lines[i - 1] if i > 0 else None
+        prev = lines[i - 1] if i > body_started else None
         if mm is not None or (prev is not None and len(prev.s) <= 40 and _ORG.search(prev.s)
                               and not re.search(r"[。；：:，,]", prev.s) and prev.idx >= lines[i].idx - 3):
             chosen = (i, mm)
@@ -237,7 +237,7 @@ def _find_signature(lines: list[_Line], body_started: int) -> dict:
         out["first_line"] = i
         j = i - 1
         issuer_lines = []
-        while j >= 0 and i - j <= 3:
+        while j >= body_started and i - j <= 3:
             p = lines[j]
             if len(p.s) <= 40 and _ORG.search(p.s) and not re.search(r"[。；：:，,]", p.s) and not _marker(p.s):
                 issuer_lines.append(j)
@@ -265,7 +265,7 @@ def parse(doc: Document) -> Document:
     if not lines:
         return doc.model_copy(update={"outline": []})
     markers = [_marker(ln.s) for ln in lines]
-    first_marker = next((i for i, m in enumerate(markers) if m and m[0] != "attachment"), -1)
+    first_marker = next((i for i, m in enumerate(markers) if m), -1)
     header = _find_header(text, lines, first_marker)
     title_end = header.get("title", (0, 0))[1]
     body_from = next((i for i, ln in enumerate(lines) if ln.start >= title_end), len(lines)) if "title" in header else 0

@@ -131,3 +131,38 @@ def test_empty_span_finding_is_anchored_on_its_paragraph(tmp_path):
     f = finding(doc.text, "第一条").model_copy(update={"end": pos, "quote": ""})
     out = annotate(report_for(doc, [f]), tmp_path / "a.docx", source=src)
     assert list(comment_anchors(docx.Document(str(out))).values()) == ["第一条 内容。"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CHARS = st.sampled_from(list("村民规约罚款不得，。、第一条（）ab 12"))
+_RUN = st.tuples(st.text(_CHARS, min_size=1, max_size=6), st.booleans())
+_PARA = st.lists(_RUN, min_size=1, max_size=4)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paras=st.lists(_PARA, min_size=1, max_size=4), picks=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)),
+                                                                    min_size=1, max_size=3))
+def test_random_runs_and_spans_anchor_exactly(tmp_path_factory, paras, picks):
+    tmp = tmp_path_factory.mktemp("h")
+    d = docx.Document()
+    for runs in paras:
+        p = d.add_paragraph()
+        for text, bold in runs:
+            p.add_run(text).bold = bold
+    src = tmp / "in.docx"
+    d.save(str(src))
+    doc = load(src)
+    fs = []
+    for a, b in picks:
+        lo, hi = sorted((int(a * len(doc.text)), int(b * len(doc.text))))
+        if hi > lo and doc.text[lo:hi].strip() == doc.text[lo:hi]:  # engine quotes never end on a separator
+            fs.append(finding(doc.text, doc.text[lo:hi]).model_copy(update={"start": lo, "end": hi}))
+    out = annotate(report_for(doc, fs), tmp / "out.docx", source=src)
+    result = docx.Document(str(out))
+    assert sorted(comment_anchors(result).values()) == sorted(f.quote for f in fs)
+    assert load(out).text == doc.text
+    bold_chars = [b for runs in paras for text, b in runs for _ in text]
+    got = [bool(r.bold) for p in result.paragraphs for r in p.runs for _ in r.text]
+    assert got == bold_chars  # splitting never changes formatting

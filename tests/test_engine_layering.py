@@ -142,3 +142,23 @@ def test_default_pack_packs_recorded():
     pack = load_pack(None)
     assert pack.packs[-1].name == "zhejiang"
     assert pack.version.endswith("zhejiang@" + pack.packs[-1].version)
+
+
+def test_sample_local_overlay():
+    from pathlib import Path
+
+    overlay = Path(__file__).resolve().parent.parent / "examples" / "local_overlay.yaml"
+    pack = load_pack(str(overlay))  # strict: its own rule's examples must pass
+    assert pack.packs[-1].name == "local/example-town"
+    assert pack.rule("VR-SHAME-NOTICE").enabled is False
+    assert pack.rule("VR-SHAME-EXPOSE").severity == "error"
+    assert pack.rule("FM-VALIDITY-TOO-LONG").params["max_years"] == 3
+    res = findings(pack, "某镇管理办法\n第一条 为了加强管理，制定本办法。\n第二条 本办法自印发之日起施行，有效期四年。",
+                   "normative_document")
+    (f,) = ids(res, "FM-VALIDITY-TOO-LONG")
+    assert "3年以内" in f.suggestion
+    assert not ids(findings(load_pack(None), "本办法自印发之日起施行，有效期四年。", "normative_document"),
+                   "FM-VALIDITY-TOO-LONG")
+    text = "某村村规民约\n第一条 村民应当爱护环境。\n第二条 本村规民约自村民会议通过之日起施行。"
+    (f,) = ids(findings(pack, text), "LOC-VR-FILING")
+    assert f.quote == "自村民会议通过之日起施行" and f.location.startswith("第二条")

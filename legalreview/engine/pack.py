@@ -55,7 +55,7 @@ class RulePack:
     compiled: list[CRule] = field(default_factory=list)  # enabled rules only, in load order
     origins: dict[str, Path] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
-    user_files: list[Path] = field(default_factory=list)  # closure of the packs named by the caller
+    user_files: list[Path] = field(default_factory=list)  # the caller's packs (+ their non-default extends)
     warnings: list[str] = field(default_factory=list)
     automaton: Any = None
     matchers: dict[str, Any] = field(default_factory=dict)
@@ -214,10 +214,12 @@ def build(entries: list[str | Path]) -> RulePack:
 
     rd = rules_dir()
     layers = Layers()
-    layers.add(DEFAULT_PACK, None, rd)
+    default_closure = set(layers.add(DEFAULT_PACK, None, rd))
     user: list[Path] = []
     for e in entries:
-        user += layers.add(e, None, rd)
+        closure = layers.add(e, None, rd)
+        # the named file itself, and what it brings beyond the bundled default pack
+        user += [p for p in closure if p not in default_closure or p == closure[-1]]
     rules, origin, matchers, excsets, checklist = layer(layers.files)
     compiled = compile_rules(rules, origin, matchers, excsets)
     pack = RulePack(

@@ -93,3 +93,34 @@ def test_markdown_has_same_content(tmp_path):
     assert "**罚款一百元〔问题2〕并张榜公布〔问题1〕**" in md
     out = write_report(report, tmp_path / "r.md")
     assert out.read_text(encoding="utf-8") == md
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(st.sampled_from(list("罚款<>&\"'第一条\n ab")), min_size=1, max_size=40),
+       spans=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.sampled_from(["error", "warning", "info"])),
+                      max_size=5))
+def test_random_overlaps_keep_text_and_ids(text, spans):
+    import html
+
+    fs = []
+    for a, b, sev in spans:
+        lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+        if hi > lo:
+            fs.append(finding(text, text[lo:hi], sev).model_copy(update={"start": lo, "end": hi}))
+    report = report_for(from_text(text), fs)
+    page = render(report, "html")
+    doc_part = page.split('<div class="doc">')[1].split("</div></section>")[0]
+    assert html.unescape(re.sub(r"<[^>]+>", "", doc_part)) == text
+    c = _Collect()
+    c.feed(page)
+    for n in range(1, len(report.active_findings) + 1):
+        assert f"mark-{n}" in c.ids
+    for h in c.hrefs:
+        assert h[1:] in c.ids
+    md = render(report, "md")
+    for n in range(1, len(report.active_findings) + 1):
+        assert f"〔问题{n}〕" in md

@@ -424,8 +424,14 @@ def _pct(x: float | None) -> str:
     return "  —  " if x is None else f"{x:.3f}"
 
 
+def _pad(s: str, width: int) -> str:
+    """Left-justify to a display width (CJK characters take two columns)."""
+    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+    return s + " " * max(0, width - w)
+
+
 def _row(label: str, c: Counts, width: int = 26) -> str:
-    return (f"{label:<{width}} P={_pct(c.precision)}  R={_pct(c.recall)}  F1={_pct(c.f1)}  "
+    return (f"{_pad(label, width)} P={_pct(c.precision)}  R={_pct(c.recall)}  F1={_pct(c.f1)}  "
             f"(TP {c.tp}, FP {c.fp}, 命中 {c.hit}/{c.expected})")
 
 
@@ -442,7 +448,7 @@ def format_text(res: EvalResult, *, max_items: int | None = None) -> str:
         out.append(f"  识别错误：{e['file']} 标注 {e['expected']}，识别为 {e['detected']}（置信度 {e['confidence']:.2f}）")
     out += ["", "按文件类型："]
     for t, c in sorted(res.by_type.items()):
-        out.append("  " + _row(f"{DOC_TYPE_LABELS.get(t, t)}({t})", c, 44))
+        out.append("  " + _row(f"{DOC_TYPE_LABELS.get(t, t)}({t})", c, 52))
     out += ["", "按问题类别（召回率按标注类别；误报数按规则类别）："]
     cats = sorted(set(res.by_category) | set(res.fp_by_category))
     for cat in cats:

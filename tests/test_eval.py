@@ -166,3 +166,20 @@ def test_dev_set_runs_and_detects_types():
     assert res.doc_type_accuracy >= 0.9
     assert not [d.file for d in res.docs if d.error]
     assert res.overall.expected > 0
+
+
+def test_project_samples_manifest_is_consistent():
+    """corpora/samples/manifest.jsonl: every annotated quote is found in its document and every type is detected."""
+    from legalreview.resources import corpora_dir
+
+    samples = corpora_dir() / "samples"
+
+    def no_findings(doc, doc_type=None, rules=None, as_of=None):
+        doc = classify(doc, override=doc_type)
+        return ReviewReport(tool_version="test", document=DocumentInfo.from_document(doc))
+
+    res = evaluate(samples, samples / "manifest.jsonl", review_fn=no_findings)
+    assert len(res.docs) >= 4
+    assert [d.unlocated for d in res.docs if d.unlocated] == []
+    assert res.doc_type_accuracy == 1.0, res.doc_type_errors
+    assert res.overall.expected >= 30 and res.overall.hit == 0

@@ -30,6 +30,7 @@ Options come from keyword arguments, then the YAML ``config`` file, then default
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -311,6 +312,18 @@ def _law_sort_key(name: str) -> tuple[int, str]:
     return (3, "")
 
 
+def _article_number(article: str) -> tuple[int, str]:
+    m = re.match(r"第([零〇一二三四五六七八九十百千]+)条", article)
+    if not m:
+        return (10**6, article)
+    try:
+        import cn2an
+
+        return (int(cn2an.cn2an(m.group(1), "smart")), article)
+    except (ValueError, KeyError):
+        return (10**6, article)
+
+
 def review_bases(report: ReviewReport) -> list[tuple[str, list[str]]]:
     """Every law cited by the unwaived findings (deduplicated, by rank: constitution, laws,
     regulations, rules, Zhejiang), each with its cited articles; the review rule last."""
@@ -323,6 +336,7 @@ def review_bases(report: ReviewReport) -> list[tuple[str, list[str]]]:
             arts = laws.setdefault(law, [])
             if b.article and b.article not in arts:
                 arts.append(b.article)
+    laws = {k: sorted(v, key=_article_number) for k, v in laws.items()}
     ordered = sorted(laws.items(), key=lambda kv: _law_sort_key(kv[0]))  # stable: keeps first-cited order
     ordered = [(k, v) for k, v in ordered if k != REVIEW_RULE]
     ordered.append((REVIEW_RULE, laws.get(REVIEW_RULE, [])))
@@ -392,7 +406,7 @@ def write_opinion(report: ReviewReport, path: str | Path, *, config: str | Path 
     w = _Writer(document, styles)
     if number:
         w.p(str(number), STYLE_DOCNUM)
-    w.p(cp.title, STYLE_TITLE)
+    _title(w, doc_title)
     w.p(f"{addressee_name}：", STYLE_ADDRESSEE)
     ref = f"《{doc_title}》" + (f"（{d.doc_number}）" if d.doc_number else "")
     when = f"于{cn_date(submitted)}" if submitted else ""
@@ -429,6 +443,21 @@ def write_opinion(report: ReviewReport, path: str | Path, *, config: str | Path 
     return out
 
 
+TITLE_CHARS_PER_LINE = 20  # 156 mm type area / 22 pt
+
+
+def _title(w: _Writer, doc_title: str) -> None:
+    """The title; when it does not fit one line, break before 「的合法性审查意见书」 (GB/T 9704: break
+    multi-line titles at a meaningful point, not mid-word)."""
+    head, tail = f"关于《{doc_title}》", "的合法性审查意见书"
+    par = w.p("", STYLE_TITLE)
+    if len(head) + len(tail) <= TITLE_CHARS_PER_LINE:
+        par.add_run(head + tail)
+        return
+    par.add_run(head).add_break()
+    par.add_run(tail)
+
+
 def _section_basic(w: _Writer, report: ReviewReport, doc_title: str, mats: list[str], submitted) -> None:
     d = report.document
     s = report.summary
@@ -452,8 +481,9 @@ def _section_basic(w: _Writer, report: ReviewReport, doc_title: str, mats: list[
     roots = [p for p in report.rule_packs if "/" not in p.name] or report.rule_packs[-1:]
     tail = "，使用规则包" + "、".join(f"{p.name}（{p.version}）" for p in roots) if roots else ""
     when = f"于{cn_date(reviewed)}" if reviewed else ""
-    found = (f"共发现违法问题{s.errors}项、建议修改的问题{s.warnings}项、提示事项{s.infos}项"
-             if (s.errors or s.warnings or s.infos) else "未发现违法或需要修改的问题")
+    counts = [f"{label}{n}项" for label, n in (("违法问题", s.errors), ("建议修改的问题", s.warnings),
+                                               ("提示事项", s.infos)) if n]
+    found = "共发现" + "、".join(counts) if counts else "未发现违法或需要修改的问题"
     w.p(f"本次审查{when}完成{tail}，对照审查要点{len(report.checklist)}项逐项审查，{found}"
         + (f"，另有{s.waived}项经审查认为不构成问题" if s.waived else "") + "。")
 

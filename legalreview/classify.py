@@ -23,7 +23,8 @@ from .models import DOC_TYPE_LABELS, DOC_TYPES, Document
 
 HEAD_CHARS = 800
 TAIL_CHARS = 300
-MIN_SCORE = 4.0  # below this the evidence is too thin: ``other``
+MIN_SCORE = 4.0  # below this the evidence is too thin: ``other`` ...
+WEAK_SCORE, WEAK_MARGIN = 2.5, 1.5  # ... unless the content alone clearly points at one type (excerpts)
 TEMPERATURE = 3.0  # softmax temperature of the confidence
 
 _WS = re.compile(r"[ \t\u3000\u00a0]+")
@@ -65,8 +66,14 @@ SIGNALS: tuple[Signal, ...] = (
        3, "由村（居）民会议或村（居）民代表会议讨论通过"),
     _s("village_rules", "body", r"本村|本屯|本组|全体村民|本社区居民|全体居民|本小区", 0.5, "以本村（社区）全体成员为约束对象",
        per_hit=True, cap=2.5),
-    _s("village_rules", "body", r"村民委员会|村委会|村两委|居民委员会|居委会|村民小组", 0.3, "由村（居）民委员会组织执行",
+    _s("village_rules", "body", r"村民委员会|村民自治委员会|村委会|村两委|居民委员会|居委会|村民小组", 0.3, "由村（居）民委员会组织执行",
        per_hit=True, cap=1.5),
+    _s("village_rules", "head", r"(?:制定|订立|遵守|执行)(?:本|以下|如下)?公约|本公约", 3, "开头称本文件为公约"),
+    _s("village_rules", "body", r"村民|村组|户主", 0.2, "以村民为主要规范对象", per_hit=True, cap=2.0),
+    _s("village_rules", "body", r"提倡|倡导|崇尚|邻里|和睦|孝老|移风易俗|婚事新办|丧事简办|门前三包|门前“三包”|红白喜事", 0.4,
+       "含倡导文明新风、邻里和睦等公约式表述", per_hit=True, cap=2.0),
+    _s("village_rules", "body", r"违者|屡教不改|由村(?:委会|民委员会|两委)|经村(?:民|两委)", 0.4,
+       "由村组织对违约村民作出处理", per_hit=True, cap=1.6),
     # --- party normative documents
     _s("party_normative_document", "number", r"(?:委|党)(?:办)?(?:发|字|函)?[〔\[［(（]\d{4}[〕\]］)）]", 4,
        "文号为党委（党组）发文字号"),
@@ -111,6 +118,7 @@ SIGNALS: tuple[Signal, ...] = (
        3, "开头列明合同当事人（出租方、承包方等）"),
     _s("agency_contract", "head", r"甲乙双方|双方(?:友好)?协商|经双方|达成(?:以下|如下)(?:协议|合同|条款)|订立本(?:合同|协议)",
        2, "写明双方协商订立"),
+    _s("agency_contract", "body", r"甲方|乙方|甲乙双方", 0.25, "正文以甲方、乙方约定权利义务", per_hit=True, cap=3.0),
     _s("agency_contract", "body", r"违约责任|违约金|争议解决|发生争议|签字盖章|签字（盖章）|本合同|本协议|签订之日|一式[两二三四五六]份",
        0.5, "含违约责任、争议解决、签订生效等合同条款", per_hit=True, cap=3.0),
     # --- administrative enforcement decisions
@@ -263,12 +271,12 @@ def score(doc: Document) -> Scores:
         sc.add("enforcement_decision", 0.5, f"由行政机关作出（{gov[0]}）")
         sc.add("major_decision", 0.5, f"由行政机关作出（{gov[0]}）")
 
-    # Working papers (meeting notices, reports, summaries, minutes, requests) are not normative documents
-    # even though their titles end in 「通知」 or start with 「关于」.
+    # Working papers (meeting notices, reports, summaries, minutes, requests) are none of the reviewable
+    # types even though their titles end in 「通知」 or start with 「关于」 or mention 村规民约.
     hit = next((t for t in titles if _NOT_NORMATIVE.search(t)), None)
     if hit is not None:
-        sc.scores["normative_document"] = min(sc.scores["normative_document"], 2.0)
-        sc.scores["party_normative_document"] = min(sc.scores["party_normative_document"], 2.0)
+        for t in sc.scores:
+            sc.scores[t] = min(sc.scores[t], 2.0)
         sc.reasons.setdefault("other", []).append(f"标题为会议通知、报告、总结、纪要等工作文书（「{hit[:30]}」）")
 
     # A contract-shaped document is not a normative document merely because its clauses say 「本协议自签订之日起施行」.
@@ -298,14 +306,17 @@ def classify(doc: Document, override: str | None = None) -> Document:
     sc = score(doc)
     ranked = sorted(((s, t) for t, s in sc.scores.items() if t != "other"), reverse=True)
     best_score, best = ranked[0]
-    if best_score < MIN_SCORE:
+    runner_score, runner = ranked[1]
+    weak = MIN_SCORE > best_score >= WEAK_SCORE and best_score - runner_score >= WEAK_MARGIN
+    if best_score < MIN_SCORE and not weak:
         reasons = list(sc.reasons.get("other", [])) or ["未发现足以判断文件类型的标题、文号、发文机关或文书格式特征"]
         if best_score > 0:
             reasons.append(f"最接近的类型：{DOC_TYPE_LABELS[best]}（得分 {best_score:.1f}）")
         return doc.model_copy(update={"doc_type": "other", "doc_type_confidence": _confidence(sc.scores, "other"),
                                       "doc_type_reasons": reasons, "doc_type_overridden": False})
     reasons = list(sc.reasons.get(best, []))
-    runner_score, runner = ranked[1]
+    if weak:  # an excerpt without title or issuer: only the content points at a type
+        reasons.insert(0, "未见标题、文号或发文机关等明确特征，仅依据正文内容判断（证据较弱，请核对）")
     if runner_score >= MIN_SCORE:
         reasons.append(f"次可能类型：{DOC_TYPE_LABELS[runner]}（得分 {runner_score:.1f}，本类型 {best_score:.1f}）")
     return doc.model_copy(update={"doc_type": best, "doc_type_confidence": _confidence(sc.scores, best),

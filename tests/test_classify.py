@@ -220,3 +220,22 @@ def test_dev_set_accuracy():
         if got != expected:
             wrong.append((r["file"], expected, got))
     assert 1 - len(wrong) / len(rows) >= 0.95, wrong
+
+
+def test_excerpt_without_title_falls_back_to_content_with_a_warning():
+    excerpt = ("三、村民应当爱护村内道路和路灯，倡导邻里和睦、孝老爱亲。\n"
+               "四、红白喜事从简办理，提倡移风易俗。违者由村委会批评教育。\n"
+               "五、村民建房应当服从村庄规划。\n")
+    doc = classify(_doc(excerpt))
+    assert doc.doc_type == "village_rules"
+    assert "证据较弱" in doc.doc_type_reasons[0]
+    assert doc.doc_type_confidence < 0.8
+
+
+def test_work_report_about_village_rules_is_other():
+    report = ("关于青溪村村规民约修订情况的报告\n"
+              "镇政府：\n我村于今年三月启动村规民约修订工作，经村民代表会议讨论通过，现将有关情况报告如下。\n"
+              "一、修订过程。广泛征求村民意见。\n")
+    doc = classify(_doc(report))
+    assert doc.doc_type == "other", doc.doc_type_reasons
+    assert any("工作文书" in r for r in doc.doc_type_reasons)

@@ -9,7 +9,7 @@ import pytest
 from reports_factory import finding, report_for, write_village_docx
 
 from legalreview.errors import InputError, OutputError
-from legalreview.ingest import load
+from legalreview.ingest import from_text, load
 from legalreview.reports.annotate import annotate
 from legalreview.reports.docxutil import comment_anchors, comment_texts
 
@@ -166,3 +166,13 @@ def test_random_runs_and_spans_anchor_exactly(tmp_path_factory, paras, picks):
     bold_chars = [b for runs in paras for text, b in runs for _ in text]
     got = [bool(r.bold) for p in result.paragraphs for r in p.runs for _ in r.text]
     assert got == bold_chars  # splitting never changes formatting
+
+
+def test_converted_legacy_source_gets_new_docx(tmp_path):
+    src = tmp_path / "旧格式.doc"
+    src.write_bytes(b"\xd0\xcf\x11\xe0 not really a doc")  # never opened: the report says it was converted
+    doc = from_text("某某村村规民约\n第一条 违者罚款一百元。", path=str(src), source_format="doc")
+    out = annotate(report_for(doc, [finding(doc.text, "罚款一百元")]), tmp_path / "批注.docx", source=src)
+    result = docx.Document(str(out))
+    assert [p.text for p in result.paragraphs] == ["某某村村规民约", "第一条 违者罚款一百元。"]
+    assert list(comment_anchors(result).values()) == ["罚款一百元"]

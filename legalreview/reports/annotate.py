@@ -62,7 +62,8 @@ def annotate(report: ReviewReport, out_path: str | Path, source: str | Path | No
     initials = DEFAULT_INITIALS if initials is None else initials
     findings = [f for f in report.findings if not f.waived]
 
-    if src is not None and src.suffix.lower() == ".docx" and src.exists():
+    # the reader sniffs content, so trust its source_format (a .docx renamed .doc was converted, etc.)
+    if src is not None and src.exists() and report.document.source_format == "docx":
         document, blocks = _open_docx_source(report, src)
         segments = _reader()[1]
     else:

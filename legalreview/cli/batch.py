@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -62,6 +63,7 @@ class _Progress:
         self.done = self.failed = self.findings = 0
         self._progress = None
         self._task = None
+        self._last = 0.0
 
     def __enter__(self):
         if self.enabled:
@@ -73,12 +75,14 @@ class _Progress:
                 TextColumn("审查中"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("成功 {task.fields[done]}  失败 {task.fields[failed]}  问题 {task.fields[findings]}"),
                 TextColumn("已用"), TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=False)
+                console=Console(stderr=True), transient=False, auto_refresh=False)
+            # No refresh thread: the process pool forks after this point (see batch._start_method).
             self._progress.__enter__()
         return self
 
     def __exit__(self, *exc):
         if self._progress is not None:
+            self._progress.refresh()
             self._progress.__exit__(*exc)
         return False
 
@@ -87,6 +91,7 @@ class _Progress:
             typer.echo(f"共 {total} 份文件，其中 {cached} 份未变化（沿用上次结果），需审查 {to_review} 份。", err=True)
         if self._progress is not None:
             self._task = self._progress.add_task("batch", total=to_review, done=0, failed=0, findings=0)
+            self._progress.refresh()
 
     def advance(self, item) -> None:
         if item.status == "failed":
@@ -96,6 +101,10 @@ class _Progress:
             self.findings += item.findings
         if self._progress is not None and self._task is not None:
             self._progress.update(self._task, advance=1, done=self.done, failed=self.failed, findings=self.findings)
+            now = time.monotonic()
+            if now - self._last >= 0.1:
+                self._last = now
+                self._progress.refresh()
 
 
 def _print_result(result) -> None:

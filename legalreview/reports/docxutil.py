@@ -8,7 +8,7 @@ fixed line pitch, 「— 1 —」 page numbers) live here so that the self-check
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING

@@ -69,6 +69,8 @@ EXPECTED = {
     "20.": "VR-EXPEL",
     "21.": "VR-MEMBER-STRIP",
     "22.": "VR-CRIME-THREAT",
+    # the preamble: adopted by the village committees only, no villagers' meeting anywhere
+    "经村两委会议讨论通过，制定本村规民约。": "VR-PROC-ADOPTER",
 }
 
 LAWFUL = """青山村村规民约
@@ -110,7 +112,8 @@ def _vr_findings(report):
 
 
 def _item_of(text: str, start: int) -> str:
-    line = text[text.rfind("\n", 0, start) + 1:start + 1]
+    end = text.find("\n", start)
+    line = text[text.rfind("\n", 0, start) + 1:end if end != -1 else len(text)]
     return line.split(" ", 1)[0].strip()
 
 
@@ -122,7 +125,7 @@ def _check_unlawful(report):
         found.setdefault(_item_of(text, f.start), set()).add(f.rule_id)
     missing = {item: rule for item, rule in EXPECTED.items() if rule not in found.get(item, set())}
     assert not missing, f"not flagged: {missing}; found {found}"
-    # nothing flagged outside the numbered items (title, preamble, section headings)
+    # nothing flagged outside the numbered items and the preamble (title, section headings)
     assert set(found) <= set(EXPECTED), found
 
 
@@ -234,3 +237,14 @@ def test_dev_lawful_clauses_stay_quiet():
                 continue
             for n in needles:
                 assert n not in f.quote, (name, f.rule_id, f.quote)
+
+
+def test_materials_without_vote_record(tmp_path):
+    p = tmp_path / "e.txt"
+    p.write_text("某村村规民约\n经村民代表会议讨论通过。\n一、倡导移风易俗。\n", encoding="utf-8")
+    without = review(p, doc_type="village_rules", materials={"items": [{"kind": "乡镇审核"}]})
+    assert [f.rule_id for f in without.findings if f.rule_id.startswith("VR-PROC")] == ["VR-PROC-VOTE"]
+    with_vote = review(p, doc_type="village_rules", materials={"items": [{"kind": "村民代表会议讨论"}]})
+    assert not [f for f in with_vote.findings if f.rule_id.startswith("VR-")]
+    no_manifest = review(p, doc_type="village_rules")
+    assert not [f for f in no_manifest.findings if f.rule_id.startswith("VR-")]

@@ -135,8 +135,8 @@ def _parse_refs(text: str, pos: int) -> tuple[list[tuple[int, int, str, int | No
             if m2:
                 _, art2 = _article_label(m2)
                 if art is not None and art2 is not None and 0 < art2 - art <= 30:
-                    for k in range(art + 1, art2):
-                        refs.append((m2.start(), m2.end(), f"第{int_to_cn(k)}条", k))
+                    for k in range(art + 1, art2):  # the articles inside 「第十四条至第十七条」
+                        refs.append((m.start(), m2.end(), f"第{int_to_cn(k)}条", k))
                 m = m2
                 continue
         sep = LIST_SEP.match(text, end)
@@ -403,7 +403,7 @@ def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date |
                         out.append(_citation(text, r, first_ref, None, "lower_level_basis",
                                              f"《{r.name}》不是法律、法规或规章，不能作为设定罚款、行政许可或行政强制措施的依据"))
                     else:
-                        out.append(_citation(text, r, first_ref, None, "not_in_corpus", f"《{r.name}》为地方或部门文件，法律法规库未收录，请人工核对"))
+                        out.append(_citation(text, r, first_ref, None, "not_in_corpus", f"法律法规库未收录《{r.name}》（地方或部门文件），请人工核对其名称和效力"))
             continue
         if res.entry is None:
             names = [c.name for c in res.candidates]

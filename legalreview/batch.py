@@ -119,12 +119,40 @@ def _init_worker(rules: Any = None, warm: bool = True, ignore_sigint: bool = Tru
     _WORKER["pack"] = engine.load_pack(rules)
     _WORKER["warm"] = warm
     if warm:
+        if _uses_tokens(_WORKER["pack"]):
+            try:  # jieba's dictionary (~1.5 s, 60 MB) once per worker, not on the first document
+                from .nlp import get_nlp
+
+                get_nlp()
+            except Exception:
+                pass
         try:
             from .pipeline import review_text
 
             review_text(_WARM_TEXT, doc_type="village_rules", rules=_WORKER["pack"])
         except Exception:  # warming is best effort: a real review reports real errors
             pass
+
+
+def _uses_tokens(pack: Any) -> bool:
+    """Whether any file of the pack uses a ``tokens`` (spaCy + jieba) matcher."""
+    for f in getattr(pack, "files", []) or []:
+        try:
+            if "tokens:" in Path(f).read_text(encoding="utf-8"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def pack_fingerprint(pack: Any) -> str:
+    """``RulePack.version`` plus a hash of the pack files' content, so that editing a local YAML
+    pack without bumping its version still invalidates the previous results."""
+    h = hashlib.sha256(pack.version.encode("utf-8"))
+    for f in sorted(str(p) for p in (getattr(pack, "files", []) or [])):
+        h.update(f.encode("utf-8"))
+        h.update((_file_hash(Path(f)) or "").encode("ascii"))
+    return f"{pack.version}#{h.hexdigest()[:16]}"
 
 
 def _pack() -> Any:
@@ -874,7 +902,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions
     from .summary import write_summary
 
     pack = engine.load_pack(options.rules)  # validates the pack before anything starts
-    pack_version = pack.version
+    pack_version = pack_fingerprint(pack)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="legalreview-batch-") as workdir:
         files, skipped = scan_input(input_path, out_dir, Path(workdir))

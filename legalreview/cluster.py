@@ -32,6 +32,12 @@ _NUMBERING = re.compile(
 _PUNCT = re.compile(r"[\s，。；：、！？“”‘’（）()《》〈〉【】\[\],.;:!?\"'…—\-·]+")
 
 
+def display_form(text: str) -> str:
+    """A clause as shown to the reviewer: white space collapsed, its own numbering (「第十六条」) dropped."""
+    t = re.sub(r"\s+", "", text)
+    return _NUMBERING.sub("", t, count=1) or t
+
+
 def normalize(text: str, village: str | None = None) -> str:
     """Comparison form of a clause: no white space, leading numbering or punctuation; the
     document's own village name (「东山村」) becomes 「本村」 so that copies from one template match."""
@@ -140,7 +146,8 @@ class Cluster:
 
     @property
     def variants(self) -> int:
-        return len({m.text for m in self.members})
+        """Distinct wordings, ignoring numbering, punctuation and the villages' own names."""
+        return len({normalize(m.text, m.village) for m in self.members})
 
     @property
     def rule_ids(self) -> list[str]:
@@ -166,7 +173,7 @@ def cluster_clauses(refs: Sequence[ClauseRef], threshold: float = DEFAULT_THRESH
         members = [keep[i][0] for i in g]
         if len({m.doc for m in members}) < min_docs:
             continue
-        wording = Counter(re.sub(r"\s+", "", m.text) for m in members).most_common(1)[0][0]
+        wording = Counter(display_form(m.text) for m in members).most_common(1)[0][0]
         clusters.append(Cluster(id=0, representative=wording, members=members))
     clusters.sort(key=lambda c: (-c.n_docs, c.representative))
     for k, c in enumerate(clusters, 1):

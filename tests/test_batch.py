@@ -373,3 +373,47 @@ def test_sniff_by_content_not_extension(tmp_path):
     data = json.loads((out / "东山村.json").read_text(encoding="utf-8"))
     assert data["document"]["path"].endswith("东山村.bak") and "倡导移风易俗" in data["document"]["text"]
     shutil.rmtree(out)
+
+
+def test_materials_waivers_and_rule_pack_edits_invalidate_only_what_changed(tmp_path):
+    root = tmp_path / "in"
+    manifest = GEN.generate(root, 4, seed=13, docx_rate=0)
+    a, b = manifest[0]["file"], manifest[1]["file"]
+    mats = tmp_path / "materials"
+    (mats / Path(a).parent).mkdir(parents=True)
+    mat_file = mats / (a.rsplit(".", 1)[0] + ".yaml")
+    mat_file.write_text("items:\n  - kind: 村民会议表决\n    start: 2026-03-01\n", encoding="utf-8")
+    waiver = root / (b + ".waivers.yaml")
+    waiver.write_text("waivers: []\n", encoding="utf-8")
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("pack: test/overlay\nversion: 0.1.0\ntitle: 测试覆盖包\ndisable: [VR-FINE]\n", encoding="utf-8")
+    opts = dict(workers=1, materials_dir=mats, rules=[str(overlay)])
+    out = tmp_path / "out"
+    r1 = run_batch(root, out, BatchOptions(**opts))
+    assert len(r1.items) == 4 and all(it.status == "ok" for it in r1.items)
+    assert {s.rel: s.reason for s in r1.skipped}[b + ".waivers.yaml"].startswith("豁免记录")
+    assert "test/overlay@0.1.0" in r1.pack_version
+
+    mat_file.write_text("items:\n  - kind: 村民会议表决\n    start: 2026-04-01\n", encoding="utf-8")
+    waiver.write_text("waivers: []\n# 复核\n", encoding="utf-8")
+    r2 = run_batch(root, out, BatchOptions(**opts))
+    assert {it.rel for it in r2.items if it.status == "ok"} == {a, b}
+
+    # the same version string, but the pack file changed: every document is reviewed again
+    overlay.write_text(overlay.read_text(encoding="utf-8") + "description: 改过\n", encoding="utf-8")
+    r3 = run_batch(root, out, BatchOptions(**opts))
+    assert all(it.status == "ok" for it in r3.items)
+
+
+def test_cluster_all_articles_finds_the_shared_skeleton(tmp_path):
+    root = tmp_path / "in"
+    GEN.generate(root, 6, seed=17, docx_rate=0, problem_rate=0)
+    out = tmp_path / "out"
+    run_batch(root, out, BatchOptions(workers=1, cluster_all=True, threshold=92))
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out / "summary.xlsx", read_only=True)["共性条款"].iter_rows(values_only=True))
+    assert len(rows) > 5
+    six = [r for r in rows[1:] if r[2] == 6]
+    assert six and all(r[8] == "否" and r[1] == "该条款出现在 6 个村的村规民约中" for r in six)
+    assert any("未尽事宜" in r[3] for r in six)

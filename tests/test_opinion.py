@@ -230,3 +230,15 @@ def test_written_template_round_trips(tmp_path):
     assert d.styles["正文"].font.size.pt == 15.5
     problems = check_opinion(out)
     assert problems == ["样式「正文」字号为 15.5 磅，应为 16 磅"]
+
+
+def test_bundled_example_config_is_valid(tmp_path):
+    from importlib.resources import files
+
+    from legalreview.reports.opinion import load_config
+
+    example = files("legalreview.reports") / "templates" / "意见书配置示例.yaml"
+    cfg = load_config(example)
+    assert cfg["body"] == "XX镇人民政府" and set(cfg["conclusions"]) == {"合法", "修改后合法", "不合法"}
+    _, text, _ = _all_text(write_opinion(_report(), tmp_path / "o.docx", config=example))
+    assert "XX司审〔2026〕1号" in text and "审查人：张三" in text

@@ -226,8 +226,10 @@ def build() -> tuple[list[dict], list[str]]:
             paths = files.get(name, [])
         if not paths:
             continue
-        if all(r["expired"] for r in rs):
-            continue  # repealed with no date in the metadata: only curated entries carry repeals
+        # Marked expired in ../shared/laws with no date: often a newer version exists that the snapshot
+        # lacks, sometimes a real repeal. Keep the name (so a citation resolves instead of being called
+        # unknown) but no article count and no repeal; curated.yaml carries the repeals that are known.
+        stale = all(r["expired"] for r in rs)
         paths = sorted(paths, key=lambda t: t[0] or "")
         latest = parsed(paths[-1][1])
         title = latest["titles"][0] if latest["titles"] else name
@@ -242,6 +244,12 @@ def build() -> tuple[list[dict], list[str]]:
             d = _date(date_s) or (events[-1]["date"] if events else None)
             row = next((r for r in rs if r["publish"] == date_s), None)
             v = next((v for v in versions if v["date"] == d), None)
+            if v is None and d is not None:
+                # the file is dated by its promulgation (公布), the history by its adoption (通过)
+                earlier = [x for x in versions if x["date"] is not None and x["date"] < d]
+                if earlier and (d - earlier[-1]["date"]).days <= 120:
+                    v = earlier[-1]
+                    v["date"] = d  # a version is dated by its promulgation, as the file name is
             if v is None:
                 v = {"date": d, "effective": None, "kind": "修正" if versions else "制定", "articles": None, "verified": True}
                 versions.append(v)
@@ -253,6 +261,10 @@ def build() -> tuple[list[dict], list[str]]:
         versions = [v for v in versions if v["date"]]
         versions.sort(key=lambda v: v["date"])
         arts = latest["articles"]
+        if stale:
+            for v in versions:
+                v["articles"] = None
+                v["verified"] = False
         entries[canonical] = {
             "id": canonical,
             "name": canonical,
@@ -268,9 +280,10 @@ def build() -> tuple[list[dict], list[str]]:
             "replaced_by": None,
             "repeal_basis": None,
             "source": f"../shared/laws/{paths[-1][1].relative_to(SHARED)}",
-            "verified": True,
+            "verified": not stale,
             "articles": {},
             "_all_articles": arts,
+            "note": "../shared/laws 将该文本标为失效（可能已被新版本取代或已废止），现行状态与条文数未能核实。" if stale else None,
             "_shared_name": name,
         }
     # 民法典

@@ -133,8 +133,10 @@ def register(app: typer.Typer) -> None:
         if e.repealed:
             typer.echo(f"  已废止：{e.repealed.isoformat()}" + (f"，由《{e.replaced_by}》取代" if e.replaced_by else "")
                        + (f"（{e.repeal_basis}）" if e.repeal_basis else ""))
-        else:
+        elif e.verified:
             typer.echo("  状态：现行有效")
+        else:
+            typer.echo("  状态：未见废止记录（现行状态未能核实）")
         if e.note:
             typer.echo(f"  说明：{e.note}")
         typer.echo(f"  来源：{e.source}" + ("" if e.verified else "（部分事实未能核实）"))

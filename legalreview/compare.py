@@ -492,38 +492,39 @@ def write_docx(c: Comparison, path: str | Path, *, force: bool = True) -> Path:
                  f"共提出审查意见 {n['resolved'] + n['remaining']} 条：已采纳 {n['resolved']} 条，"
                  f"未采纳 {n['remaining']} 条；修改稿新发现问题 {n['new']} 条。"):
         d.add_paragraph(line)
-    headers = ("序号", "原稿条款", "审查意见", "修改稿条款", "采纳情况")
-    table = d.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, h in zip(table.rows[0].cells, headers):
-        r = cell.paragraphs[0].add_run(h)
-        set_font(r, "黑体", 12, bold=True)
+    table = _table(d, ("序号", "原稿条款", "审查意见", "修改稿条款", "采纳情况"))
     order = {"remaining": 0, "resolved": 1, "new": 2}
     for k, f in enumerate(sorted(c.findings, key=lambda f: order[f.status]), 1):
         old_clause = f"{f.old_location or ''}：{_short(f.old_quote, 200)}" if f.old_quote else "（原稿无）"
         new_clause = f"{f.new_location or ''}：{_short(f.new_quote, 200)}" if f.new_quote else "（已删除或修改，见条文对照）"
         opinion = f"{f.title}。{f.message}" + (f"建议：{f.suggestion}" if f.suggestion else "")
         status = {"resolved": "已采纳", "remaining": "未采纳", "new": "新发现问题"}[f.status] + f"（{f.note}）"
-        cells = table.add_row().cells
-        for cell, text in zip(cells, (str(k), old_clause, opinion, new_clause, status)):
-            r = cell.paragraphs[0].add_run(text)
-            set_font(r, "仿宋_GB2312", 10.5)
+        _row(table, (str(k), old_clause, opinion, new_clause, status))
     changed = [a for a in c.articles if a.status not in ("unchanged",)]
     if changed:
-        h = d.add_paragraph()
-        r = h.add_run("附：条文修改对照")
-        set_font(r, "黑体", 14)
-        t2 = d.add_table(rows=1, cols=3)
-        t2.style = "Table Grid"
-        for cell, hd in zip(t2.rows[0].cells, ("变化", "原稿", "修改稿")):
-            set_font(cell.paragraphs[0].add_run(hd), "黑体", 12, bold=True)
+        set_font(d.add_paragraph().add_run("附：条文修改对照"), "黑体", 14)
+        t2 = _table(d, ("变化", "原稿", "修改稿"))
         for a in changed:
-            cells = t2.add_row().cells
-            vals = (STATUS_LABELS[a.status], _short(a.old_text, 300) if a.old_text else "—",
-                    _short(a.new_text, 300) if a.new_text else "—")
-            for cell, text in zip(cells, vals):
-                set_font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 10.5)
+            _row(t2, (STATUS_LABELS[a.status], _short(a.old_text, 300) if a.old_text else "—",
+                      _short(a.new_text, 300) if a.new_text else "—"))
     strip_theme_fonts(d)  # theme fonts in docDefaults would override w:eastAsia in Word
     with atomic_path(out) as tmp:
         d.save(tmp)
     return out
+
+
+def _table(d, headers: tuple[str, ...]):
+    from .reports.docxutil import set_font
+
+    table = d.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, h in zip(table.rows[0].cells, headers):
+        set_font(cell.paragraphs[0].add_run(h), "黑体", 12, bold=True)
+    return table
+
+
+def _row(table, values: tuple[str, ...]) -> None:
+    from .reports.docxutil import set_font
+
+    for cell, text in zip(table.add_row().cells, values):
+        set_font(cell.paragraphs[0].add_run(text), "仿宋_GB2312", 10.5)

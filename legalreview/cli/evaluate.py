@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -26,12 +25,9 @@ def register(app: typer.Typer) -> None:
         from ..evaluate import evaluate, format_text
         from ..fsutil import atomic_write_text, check_output_path
 
-        day = None
-        if as_of:
-            try:
-                day = dt.date.fromisoformat(as_of)
-            except ValueError as e:
-                raise LegalReviewError(f"--as-of 日期格式应为 YYYY-MM-DD，收到「{as_of}」", cause=str(e)) from e
+        from .review import _parse_date
+
+        day = _parse_date(as_of, "--as-of ")
         if not docs_dir.is_dir():
             raise LegalReviewError("文档目录不存在", path=docs_dir, cause="docs dir not found")
         if json_out is not None:

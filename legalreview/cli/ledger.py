@@ -15,12 +15,9 @@ LIMITS_HELP = "审查期限配置（YAML：limits: {类型: {due_days: N}}）"
 
 
 def _date(value: str | None, what: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as e:
-        raise LegalReviewError(f"{what}日期格式应为 YYYY-MM-DD，收到「{value}」", cause=str(e)) from e
+    from .review import _parse_date
+
+    return _parse_date(value, what)
 
 
 def _open(db: Path | None, limits: Path | None = None):

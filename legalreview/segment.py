@@ -10,34 +10,21 @@ Closing quotes/brackets right after a sentence end (「。”」) stay with the 
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
 
-SENTENCE_ENDS = frozenset("。；;！？!?")
-CLAUSE_ENDS = frozenset("，,：:")
-_CLOSERS = frozenset("”’」』）)】〕》\"'")
+_SENT_DELIMS = re.compile(r"\n|[。；;！？!?][”’」』）)】〕》\"']*")
+_CLAUSE_DELIMS = re.compile(r"\n|[。；;！？!?][”’」』）)】〕》\"']*|[，,：:]")
 
 
 def _split(text: str, start: int, end: int, clause: bool) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     piece = start
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch == "\n":
-            _emit(text, piece, i, out)
-            piece = i + 1
-        elif ch in SENTENCE_ENDS:
-            j = i + 1
-            while j < end and text[j] in _CLOSERS:
-                j += 1
-            _emit(text, piece, i if clause else j, out)
-            piece = j
-            i = j
-            continue
-        elif clause and ch in CLAUSE_ENDS:
-            _emit(text, piece, i, out)
-            piece = i + 1
-        i += 1
+    for m in (_CLAUSE_DELIMS if clause else _SENT_DELIMS).finditer(text, start, end):
+        if clause or m.group() == "\n":
+            _emit(text, piece, m.start(), out)  # the delimiter is not part of a clause
+        else:
+            _emit(text, piece, m.end(), out)  # a sentence keeps its 。 and closing quotes
+        piece = m.end()
     _emit(text, piece, end, out)
     return out
 
@@ -61,33 +48,50 @@ def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int
     return _split(text, start, len(text) if end is None else end, clause=True)
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def squeeze(text: str) -> tuple[str, list[int]]:
     """``text`` without white space, and for every kept character its offset in ``text``."""
-    chars: list[str] = []
+    parts: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if not ch.isspace():
-            chars.append(ch)
-            offsets.append(i)
-    return "".join(chars), offsets
+    for m in _NON_SPACE.finditer(text):
+        parts.append(m.group())
+        offsets.extend(range(m.start(), m.end()))
+    return "".join(parts), offsets
 
 
 class Squeezed:
     """A text with white space removed and the mapping back to the original offsets."""
 
-    __slots__ = ("text", "offsets", "orig_len")
+    __slots__ = ("text", "offsets", "orig_len", "_to_sq")
 
     def __init__(self, text: str):
         self.text, self.offsets = squeeze(text)
         self.orig_len = len(text)
+        self._to_sq: list[int] | None = None
 
     def to_squeezed(self, pos: int) -> int:
         """Index of the first squeezed character at or after original offset ``pos``."""
-        return bisect_left(self.offsets, pos)
+        if self._to_sq is None:
+            table = [0] * (self.orig_len + 1)
+            j = 0
+            for i, o in enumerate(self.offsets):
+                for k in range(j, o + 1):
+                    table[k] = i
+                j = o + 1
+            for k in range(j, self.orig_len + 1):
+                table[k] = len(self.offsets)
+            self._to_sq = table
+        if pos <= 0:
+            return 0
+        if pos >= self.orig_len:
+            return len(self.offsets)
+        return self._to_sq[pos]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Squeezed range of the original range ``[start, end)``."""
-        return bisect_left(self.offsets, start), bisect_left(self.offsets, end)
+        return self.to_squeezed(start), self.to_squeezed(end)
 
     def orig(self, s: int, e: int) -> tuple[int, int]:
         """Original range of the non-empty squeezed range ``[s, e)``."""

@@ -31,11 +31,20 @@ class DocContext:
             for end, term in automaton.iter(self.sq.text):
                 self._occ.setdefault(term, []).append(end - len(term) + 1)
         self._units: dict[str, list[Unit]] = {}
+        self._units_with: dict[tuple[str, frozenset[str]], list[Unit]] = {}
         self._pieces: dict[str, tuple[list[int], list[Unit]]] = {}
         self._citations: list[Citation] | None = None
+        self._cit_starts: list[int] | None = None
         self._spacy: dict[tuple[int, int], Any] = {}
         self._regions: dict[str, Unit | None] = {}
         self._title: tuple[int, int] | None = None
+        self._block_spans: list[tuple[int, int]] | None = None
+        self._bstarts: list[int] | None = None
+        self._all_nodes: list | None = None
+        self._locations: dict[int, str] = {}
+        self._loc_nodes: list[tuple[int, int, str]] | None = None
+        self._heading_starts: set[int] | None = None
+        self._heading_memo: dict[int, bool] = {}
 
     # ------------------------------------------------------------------ literals
 
@@ -79,10 +88,54 @@ class DocContext:
         return got
 
     def _blocks(self) -> list[tuple[int, int]]:
-        spans = [(b.start, b.end) for b in self.doc.blocks if self.text[b.start:b.end].strip()]
-        if not spans and self.text.strip():
-            spans = [(0, len(self.text))]
-        return spans
+        """Non-empty source blocks (cached)."""
+        if self._block_spans is None:
+            spans = [(b.start, b.end) for b in self.doc.blocks if self.text[b.start:b.end].strip()]
+            if not spans and self.text.strip():
+                spans = [(0, len(self.text))]
+            self._block_spans = spans
+        return self._block_spans
+
+    def _nodes(self) -> list:
+        if self._all_nodes is None:
+            self._all_nodes = list(self.doc.walk())
+        return self._all_nodes
+
+    def location(self, start: int, end: int) -> str:
+        """Same answer as ``doc.location_of`` (which walks the whole outline per call), from a flat
+        precomputed node list."""
+        loc = self._locations.get(start)
+        if loc is None:
+            loc = self._locations[start] = self._location(start)
+        return loc
+
+    def _location(self, pos: int) -> str:
+        if self._loc_nodes is None:
+            from ..models import _LOCATABLE
+
+            self._loc_nodes = [(n.start, n.end, n.location) for n in self._nodes() if n.kind in _LOCATABLE]
+        best = None
+        for s, e, loc in self._loc_nodes:
+            if s <= pos < e and (best is None or (e - s) <= (best[1] - best[0])):
+                best = (s, e, loc)
+        if best is not None and best[2]:
+            return best[2]
+        for b in self.doc.blocks:
+            if b.start <= pos < max(b.end, b.start + 1):
+                return f"第{b.index + 1}段"
+        return "全文"
+
+    def block_at(self, pos: int) -> tuple[int, int] | None:
+        blocks = self._blocks()
+        i = bisect_right(self._block_starts(), pos) - 1
+        if i >= 0 and blocks[i][0] <= pos < max(blocks[i][1], blocks[i][0] + 1):
+            return blocks[i]
+        return None
+
+    def _block_starts(self) -> list[int]:
+        if self._bstarts is None:
+            self._bstarts = [b[0] for b in self._blocks()]
+        return self._bstarts
 
     def _make_units(self, scope: str) -> list[Unit]:
         if scope == "document":
@@ -128,6 +181,36 @@ class DocContext:
         out.sort()
         return out
 
+    def units_with(self, scope: str, terms: frozenset[str]) -> list[Unit]:
+        """The units of ``scope`` that contain at least one of ``terms`` (found from the literal
+        occurrences, so a rule only looks at units where its required literals occur)."""
+        key = (scope, terms)
+        got = self._units_with.get(key)
+        if got is None:
+            starts, units = self._piece_index(scope)
+            idx: set[int] = set()
+            for t in terms:
+                for s in self._occ.get(t, ()):
+                    i = bisect_right(starts, s) - 1
+                    if i >= 0 and s + len(t) <= units[i].se:
+                        idx.add(i)
+            got = self._units_with[key] = [units[i] for i in sorted(idx)]
+        return got
+
+    def units_with_citations(self, scope: str) -> list[Unit]:
+        """The units of ``scope`` that contain a citation."""
+        key = (scope, None)
+        got = self._units_with.get(key)  # type: ignore[arg-type]
+        if got is None:
+            starts, units = self._piece_index(scope)
+            idx = set()
+            for c in self.citations():
+                i = bisect_right(starts, self.sq.to_squeezed(c.start)) - 1
+                if i >= 0:
+                    idx.add(i)
+            got = self._units_with[key] = [units[i] for i in sorted(idx)]  # type: ignore[index]
+        return got
+
     def _piece_index(self, kind: str) -> tuple[list[int], list[Unit]]:
         got = self._pieces.get(kind)
         if got is None:
@@ -155,7 +238,7 @@ class DocContext:
     def title_span(self) -> tuple[int, int]:
         if self._title is None:
             span = None
-            for n in self.doc.walk():
+            for n in self._nodes():
                 if n.kind == "title" and n.end > n.start:
                     span = (n.start, n.end)
                     break
@@ -179,7 +262,7 @@ class DocContext:
             return self.whole()
         if within == "title":
             return self.unit(*self.title_span())
-        articles = [n for n in self.doc.walk() if n.kind == "article"]
+        articles = [n for n in self._nodes() if n.kind == "article"]
         blocks = self._blocks()
         if within == "first_article":
             if articles:
@@ -196,7 +279,16 @@ class DocContext:
 
     def is_heading(self, pos: int) -> bool:
         """Whether ``pos`` lies in a title, heading or definition rather than an operative clause."""
-        block = next(((b.start, b.end) for b in self.doc.blocks if b.start <= pos < max(b.end, b.start + 1)), None)
+        got = self._heading_memo.get(pos)
+        if got is None:
+            got = self._heading_memo[pos] = self._is_heading(pos)
+        return got
+
+    def _is_heading(self, pos: int) -> bool:
+        block = self.block_at(pos)
+        if self._heading_starts is None:
+            self._heading_starts = {n.start for n in self._nodes()
+                                    if n.kind in ("title", "heading", "chapter", "section")}
         if block is not None:
             btext = re.sub(r"\s+", "", self.text[block[0]:block[1]])
             if len(self._blocks()) > 1:  # a one-line text (a rule example) has no title to skip
@@ -208,10 +300,8 @@ class DocContext:
                     return True
                 if _HEADING_LABEL.match(btext) and not _NORMATIVE.search(btext):
                     return True
-            for n in self.doc.walk():
-                if n.kind in ("title", "heading", "chapter", "section") and n.start == block[0] \
-                        and len(btext) <= 30 and not _NORMATIVE.search(btext):
-                    return True
+            if block[0] in self._heading_starts and len(btext) <= 30 and not _NORMATIVE.search(btext):
+                return True
         sent = self.piece_at_orig("sentence", pos)
         if sent is not None and _DEFINITION.search(self.sq.text[sent.ss:sent.se]):
             return True
@@ -225,6 +315,16 @@ class DocContext:
 
             self._citations = list(check_citations(self.text, as_of=self.as_of, doc_date=self.doc.date) or [])
         return self._citations
+
+    def citations_in(self, start: int, end: int) -> list[Citation]:
+        """Citations lying inside ``[start, end)``."""
+        cits = self.citations()
+        if self._cit_starts is None:
+            cits.sort(key=lambda c: c.start)
+            self._cit_starts = [c.start for c in cits]
+        lo = bisect_left(self._cit_starts, start)
+        hi = bisect_left(self._cit_starts, end)
+        return [c for c in cits[lo:hi] if c.end <= end]
 
     def spacy_doc(self, start: int, end: int):
         key = (start, end)

@@ -44,13 +44,16 @@ def _compose(path: Path) -> tuple[Any, Any]:
         raise RuleError("规则文件不是 UTF-8 编码", path=path, cause=str(e)) from e
     except OSError as e:
         raise RuleError("无法读取规则文件", path=path, cause=str(e)) from e
-    try:
-        node = yaml.compose(raw, Loader=_Loader)
-        data = yaml.load(raw, Loader=_Loader)
+    loader = _Loader(raw)
+    try:  # compose once (marks for line numbers), then construct the data from the same nodes
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise RuleError("YAML 语法错误", path=path, line=(mark.line + 1) if mark else None,
                         cause=str(e).replace("\n", " ")) from e
+    finally:
+        loader.dispose()
     return data, node
 
 

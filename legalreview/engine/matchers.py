@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import schema
@@ -92,8 +93,10 @@ def _walk_repeats(items, inside_variable: bool) -> None:
             _walk_repeats(av, inside_variable)
 
 
+@lru_cache(maxsize=4096)
 def compile_regex(pattern: str) -> re.Pattern:
-    """Validate and compile a rule regex (``{NUM}`` → numeral class)."""
+    """Validate and compile a rule regex (``{NUM}`` → numeral class). Cached: packs reuse the
+    same named patterns in many rules."""
     _check_escapes(pattern)
     expanded = pattern.replace("{NUM}", NUM_CLASS)
     try:
@@ -106,6 +109,68 @@ def compile_regex(pattern: str) -> re.Pattern:
     return compiled
 
 
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """The more selective of two factor sets (longer shortest literal, then fewer literals)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    ka = (min(map(len, a)), -len(a))
+    kb = (min(map(len, b)), -len(b))
+    return a if ka >= kb else b
+
+
+def _factors(items) -> frozenset[str] | None:
+    """Literals of which one must occur in every match of the parsed sequence ``items`` (None if
+    no such set is known). Used to index regex rules by literals like keyword rules."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    best: frozenset[str] | None = None
+    run: list[str] = []
+
+    def flush():
+        nonlocal best
+        if run:
+            best = _better(best, frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op == c.LITERAL:
+            ch = chr(av)
+            if ch.isspace():
+                flush()
+            else:
+                run.append(ch)
+            continue
+        flush()
+        if op == c.SUBPATTERN:
+            best = _better(best, _factors(av[-1]))
+        elif op == c.BRANCH:
+            alts = [_factors(alt) for alt in av[1]]
+            if alts and all(a is not None for a in alts):
+                best = _better(best, frozenset().union(*alts))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            best = _better(best, _factors(av[2]))
+        elif op == c.IN:
+            chars = [chr(v) for o, v in av if o == c.LITERAL]
+            if chars and len(chars) == len(av) and len(chars) <= 12 and not any(ch.isspace() for ch in chars):
+                best = _better(best, frozenset(chars))
+    flush()
+    return best
+
+
+@lru_cache(maxsize=4096)
+def regex_factors(pattern: re.Pattern) -> frozenset[str] | None:
+    if pattern.flags & re.IGNORECASE:
+        return None
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        return _factors(_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
+    except Exception:  # pragma: no cover - an unusual construct: no index, the regex still runs
+        return None
+
+
 # --------------------------------------------------------------------------- base
 
 
@@ -114,6 +179,7 @@ class CMatcher:
 
     leaf_id = 0
     uses_materials = False
+    needs_citations = False  # holds only in units that contain a citation
 
     def eval(self, ctx: DocContext, unit: Unit) -> list[Hit] | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -168,6 +234,14 @@ class Regex(CMatcher):
         self.sources = patterns
         self.patterns = [compile_regex(p) for p in patterns]
         self.label = label
+        facts = [regex_factors(p) for p in self.patterns]
+        self.factors = None if any(f is None for f in facts) else frozenset().union(*facts)  # type: ignore[arg-type]
+
+    def literals(self):
+        return sorted(self.factors) if self.factors else []
+
+    def required(self):
+        return self.factors
 
     def eval(self, ctx, unit):
         sub = ctx.sq.text[unit.ss:unit.se]
@@ -261,6 +335,13 @@ class Number(CMatcher):
                 raise CompileError(f"参数「{spec.param}」应为数值", cause=str(e)) from e
         else:
             self.threshold = float(spec.value)  # type: ignore[arg-type]
+        self.factors = regex_factors(self.pattern)
+
+    def literals(self):
+        return sorted(self.factors) if self.factors else []
+
+    def required(self):
+        return self.factors
 
     def eval(self, ctx, unit):
         sub = ctx.sq.text[unit.ss:unit.se]
@@ -327,13 +408,15 @@ _STATUS_LABELS = {
 
 
 class CitationM(CMatcher):
+    needs_citations = True
+
     def __init__(self, spec: schema.CitationSpec):
         self.checks = set(spec.checks)
 
     def eval(self, ctx, unit):
         hits = []
-        for c in ctx.citations():
-            if c.status in self.checks and unit.start <= c.start and c.end <= unit.end and c.end > c.start:
+        for c in ctx.citations_in(unit.start, unit.end):
+            if c.status in self.checks and c.end > c.start:
                 detail = c.message or f"《{c.law_name}》{c.article or ''}{_STATUS_LABELS.get(c.status, c.status)}"
                 hits.append(Hit(c.start, c.end, f"引用「{c.raw}」：{c.status}", self.leaf_id, detail))
         return hits or None
@@ -445,6 +528,9 @@ class All(CMatcher):
     def __init__(self, children: list[CMatcher]):
         self.children = children
         self.uses_materials = any(c.uses_materials for c in children)
+        self.needs_citations = any(c.needs_citations for c in children)
+        # evaluate cheap literal children first (early exit); hits keep the authored order
+        self.order = sorted(range(len(children)), key=lambda i: (children[i].required() is None, i))
 
     def literals(self):
         return [t for c in self.children for t in c.literals()]
@@ -454,13 +540,13 @@ class All(CMatcher):
         return min(reqs, key=len) if reqs else None
 
     def eval(self, ctx, unit):
-        hits: list[Hit] = []
-        for c in self.children:
-            h = c.eval(ctx, unit)
+        got: list[list[Hit] | None] = [None] * len(self.children)
+        for i in self.order:
+            h = self.children[i].eval(ctx, unit)
             if h is None:
                 return None
-            hits += h
-        return hits
+            got[i] = h
+        return [x for h in got for x in h]  # type: ignore[union-attr]
 
     def describe(self):
         return "全部（" + "；".join(c.describe() for c in self.children) + "）"
@@ -470,6 +556,7 @@ class AnyM(CMatcher):
     def __init__(self, children: list[CMatcher]):
         self.children = children
         self.uses_materials = any(c.uses_materials for c in children)
+        self.needs_citations = all(c.needs_citations for c in children)
 
     def literals(self):
         return [t for c in self.children for t in c.literals()]

@@ -151,9 +151,13 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
     rule = cr.rule
     text = ctx.text
     taken: list[tuple[int, int]] = []
-    for unit in ctx.units(rule.scope):
-        if cr.required is not None and not ctx.any_in(cr.required, unit):
-            continue
+    if cr.required is not None:
+        units = ctx.units_with(rule.scope, cr.required)
+    elif cr.matcher.needs_citations:
+        units = ctx.units_with_citations(rule.scope)
+    else:
+        units = ctx.units(rule.scope)
+    for unit in units:
         hits = cr.matcher.eval(ctx, unit)
         if hits is None:
             continue
@@ -180,7 +184,7 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
             if first_supp is None:
                 first_supp = (anchor, supp, log)
         matched = [f"{h.label}：「{text[h.start:h.end]}」" for h in hits[:6]]
-        scope_line = f"范围：{SCOPE_LABELS[rule.scope]}，{ctx.doc.location_of(unit.start, unit.end)}"
+        scope_line = f"范围：{SCOPE_LABELS[rule.scope]}，{ctx.location(unit.start, unit.end)}"
         if chosen is None:
             assert first_supp is not None
             anchor, name, log = first_supp
@@ -202,7 +206,7 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
             explanation += log or ["（本规则未设例外）"]
         findings.append(Finding(
             rule_id=rule.id, severity=rule.severity, category=rule.category, title=rule.title,
-            message=fill(rule.message, **kw), start=s, end=e, quote=quote, location=ctx.doc.location_of(s, e),
+            message=fill(rule.message, **kw), start=s, end=e, quote=quote, location=ctx.location(s, e),
             basis=[Basis(law=b.law, article=b.article, text=b.text) for b in rule.basis],
             suggestion=fill(rule.suggestion, **kw), checklist_item=rule.checklist_item, explanation=explanation,
         ))

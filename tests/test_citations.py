@@ -75,7 +75,9 @@ CASES = [
     # unknown names: suggest, do not guess
     ("依照《中华人民共和国美好乡村促进法》第三条", NOW, None, "unknown", None, "第三条"),
     ("依照《中华人民共和国行政出发法》", NOW, None, "unknown", None, None),
-    ("依照《浙江省村规民约管理条例》", NOW, None, "unknown", None, None),
+    ("依照《浙江省村规民约管理条例》", NOW, None, "not_in_corpus", None, None),
+    ("依照《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》", NOW, None, "not_in_corpus", None, None),
+    ("依照《中华人民共和国村规民约法》", NOW, None, "unknown", None, None),
     # lower-level basis for penalties
     ("依据《国务院关于税收等优惠政策相关事项的通知》对企业处以罚款", NOW, None, "lower_level_basis",
      "国务院关于税收等优惠政策相关事项的通知", None),
@@ -210,3 +212,10 @@ def test_numerals_forms():
     assert cn_to_int("１６") == 16
     assert cn_to_int("两百") == 200
     assert cn_to_int("abc") is None
+
+
+def test_zhejiang_near_miss_is_not_guessed():
+    # one character away from a collected regulation, but the Zhejiang part of the corpus is incomplete
+    c = one("依照《浙江省生活垃圾处理条例》第十条", NOW)
+    assert c.status == "not_in_corpus" and c.canonical is None
+    assert "浙江省生活垃圾管理条例" in c.candidates

@@ -446,6 +446,14 @@ def build() -> tuple[list[dict], list[str]]:
     return out, problems
 
 
+def snapshot_date() -> dt.date:
+    """The latest promulgation date in ../shared/laws metadata: how recent the national part is."""
+    con = sqlite3.connect(SHARED / "db.sqlite3")
+    (d,) = con.execute("select max(publish) from law where publish like '____-__-__'").fetchone()
+    con.close()
+    return dt.date.fromisoformat(d)
+
+
 def _doc_number(info: list[str]) -> str | None:
     for line in info:
         m = re.search(r"(?:中华人民共和国)?国务院令第\s*(\d+)\s*号", line)
@@ -468,7 +476,8 @@ def main(argv=None) -> int:
             print("NOTE:", p)
     if not a.check:
         OUT.write_text(
-            json.dumps({"format": 1, "generated_from": "corpora/laws/curated.yaml + ../shared/laws", "entries": entries},
+            json.dumps({"format": 1, "generated_from": "corpora/laws/curated.yaml + ../shared/laws",
+                        "snapshot": snapshot_date().isoformat(), "entries": entries},
                        ensure_ascii=False, default=str, separators=(",", ":")),
             encoding="utf-8",
         )

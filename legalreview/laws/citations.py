@@ -224,7 +224,9 @@ def resolve(name: str, corpus: Corpus, day: dt.date) -> Resolution:
         if len(hits) == 1:
             return Resolution(hits[0], "exact", 100.0)
         return Resolution(None, "ambiguous", 100.0, hits)
-    if len(k) < TYPO_MIN_LEN:
+    if len(k) < TYPO_MIN_LEN or k.startswith("浙江省") or is_local(name):
+        # local regulations: the corpus is incomplete there, so a near miss may well be another,
+        # uncollected regulation; never guess (suggestions only)
         return Resolution(None, "none")
     found = process.extract(k, corpus.keys, scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_CUTOFF)
     close = []
@@ -281,9 +283,9 @@ def _unknown_is_error(name: str) -> bool:
     raw = re.sub(r"\s", "", name)
     k = key(name)
     if raw.startswith("中华人民共和国"):
-        return True
+        return k.endswith(NATIONAL_LAW + ("实施细则", "办法", "规定"))
     if k.startswith("浙江省"):
-        return k.endswith("条例")
+        return False  # the Zhejiang part of the corpus is incomplete (local regulations up to 2021)
     if is_local(name):
         return False
     return k.endswith(NATIONAL_LAW) and not k.startswith(("关于", "国务院", "最高人民"))
@@ -393,7 +395,8 @@ def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date |
             if not r.bare and lawlike(r.name) and not _is_self(text, r):
                 if _unknown_is_error(r.name):
                     cands = closest(r.name, corpus)
-                    msg = f"法律法规库中没有《{r.name}》"
+                    since = f"（收录至{corpus.snapshot.year}年{corpus.snapshot.month}月）" if corpus.snapshot else ""
+                    msg = f"法律法规库{since}中没有《{r.name}》"
                     if cands:
                         msg += "，是否为《" + "》《".join(c.name for c in cands[:2]) + "》？"
                     out.append(_citation(text, r, first_ref, None, "unknown", msg, cands=[c.name for c in cands]))
@@ -403,7 +406,11 @@ def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date |
                         out.append(_citation(text, r, first_ref, None, "lower_level_basis",
                                              f"《{r.name}》不是法律、法规或规章，不能作为设定罚款、行政许可或行政强制措施的依据"))
                     else:
-                        out.append(_citation(text, r, first_ref, None, "not_in_corpus", f"法律法规库未收录《{r.name}》（地方或部门文件），请人工核对其名称和效力"))
+                        msg = f"法律法规库未收录《{r.name}》（地方或部门文件），请人工核对其名称和效力"
+                        near = closest(r.name, corpus, limit=2, cutoff=85)
+                        if near:
+                            msg += "；相近的有《" + "》《".join(c.name for c in near) + "》"
+                        out.append(_citation(text, r, first_ref, None, "not_in_corpus", msg, cands=[c.name for c in near]))
             continue
         if res.entry is None:
             names = [c.name for c in res.candidates]

@@ -99,9 +99,10 @@ def key(name: str) -> str:
 
 
 class Corpus:
-    def __init__(self, entries: list[LawEntry], path: Path | None = None):
+    def __init__(self, entries: list[LawEntry], path: Path | None = None, snapshot: dt.date | None = None):
         self.entries = entries
         self.path = path
+        self.snapshot = snapshot  # the latest date the national part of the corpus was checked against
         self.by_id = {e.id: e for e in entries}
         self.by_key: dict[str, list[LawEntry]] = {}
         for e in entries:
@@ -155,4 +156,8 @@ def load_corpus(path: str | None = None) -> Corpus:
     ids = [e.id for e in entries]
     if len(ids) != len(set(ids)):
         raise CorpusError("法律法规库中有重复的条目 id", path=p, cause="duplicate id")
-    return Corpus(entries, p)
+    try:
+        snapshot = dt.date.fromisoformat(raw["snapshot"]) if raw.get("snapshot") else None
+    except (TypeError, ValueError) as e:
+        raise CorpusError("法律法规库的 snapshot 日期格式错误", path=p, cause=str(e)) from e
+    return Corpus(entries, p, snapshot)

@@ -24,6 +24,7 @@ last article does not swallow the signature.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -406,8 +407,9 @@ def parse(doc: Document) -> Document:
                 fix(nd.children, nd, None, 0, nd.location, outline_depth + 1)
 
     fix(top, None, None, 0, "", 0)
+    line_starts = [ln.start for ln in lines]
     for a in article_paras:
-        _split_paragraphs(a.node, text, lines)
+        _split_paragraphs(a.node, text, lines, line_starts)
 
     outline: list[Node] = []
     upd: dict = {}
@@ -456,13 +458,17 @@ def _subitem_label(nd: Node) -> str:
     return _item_label(nd)
 
 
-def _split_paragraphs(art: Node, text: str, lines: list[_Line]) -> None:
+def _split_paragraphs(art: Node, text: str, lines: list[_Line], line_starts: list[int]) -> None:
     """Give an article ``paragraph`` (款) children when it has two or more paragraphs."""
-    own = [ln for ln in lines if art.start <= ln.start and ln.end <= art.end]
-    child_spans = [(c.start, c.end) for c in art.children]
+    lo = bisect.bisect_left(line_starts, art.start)
+    hi = bisect.bisect_right(line_starts, art.end)
+    own = [ln for ln in lines[lo:hi] if ln.end <= art.end]
+    child_starts = [c.start for c in art.children]
+    child_ends = [c.end for c in art.children]
     starts: list[_Line] = []
     for k, ln in enumerate(own):
-        if any(a <= ln.start < b or ln.start == a for a, b in child_spans):
+        j = bisect.bisect_right(child_starts, ln.start) - 1
+        if j >= 0 and ln.start <= child_ends[j]:
             continue
         if k == 0:
             rest = ln.s[len(art.label):].strip(_WS)
@@ -472,10 +478,10 @@ def _split_paragraphs(art: Node, text: str, lines: list[_Line]) -> None:
     if len(starts) < 2:
         return
     paras: list[Node] = []
+    own_starts = [x.start for x in own]
     for k, st in enumerate(starts):
         nxt = starts[k + 1].start if k + 1 < len(starts) else art.end + 1
-        last = [ln for ln in own if st.start <= ln.start < nxt]
-        end = last[-1].end
+        end = own[bisect.bisect_left(own_starts, nxt) - 1].end
         p = Node(kind="paragraph", label=f"第{int_to_cn(k + 1)}款", number=k + 1, level=art.level + 1,
                  location=f"{art.location}第{int_to_cn(k + 1)}款",
                  start=art.start if k == 0 else st.start, end=end)

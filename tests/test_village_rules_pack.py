@@ -248,3 +248,27 @@ def test_materials_without_vote_record(tmp_path):
     assert not [f for f in with_vote.findings if f.rule_id.startswith("VR-")]
     no_manifest = review(p, doc_type="village_rules")
     assert not [f for f in no_manifest.findings if f.rule_id.startswith("VR-")]
+
+
+@pytest.mark.parametrize("clause, rule", [
+    ("民事纠纷调解一宗收费200元。", "VR-MEDIATION-FEE"),
+    ("通奸的双方各罚1500元。", "VR-FINE"),
+    ("未婚住在一起500元/年。", "VR-MARRIAGE"),
+    ("禁止在水库电鱼，违者青年会有权罚款2000元。", "VR-FINE"),
+    ("离婚再婚者的配偶户口迁入不享受集体经济组织成员分配。", "VR-WOMEN"),
+    ("嫁出半年不办迁移的，自行脱产，不能在本组分一切。", "VR-WOMEN"),
+    ("情节严重者处100—500元经济处罚，并利用公示栏和大喇叭全村通报。", "VR-SHAME-EXPOSE"),
+    ("对违反者取消或暂缓享受集体福利。", "VR-WELFARE-CUT"),
+    ("对拒不缴纳物业费的住户，物业可以断其水源。", "VR-CUT-UTILITIES"),
+    ("上访人员的上访费用一律自理，村里不予报销。", "VR-PETITION-PUNISH"),
+    ("本村土地不得流转给外村人。", "VR-LAND-TRANSFER"),
+    ("违者由村委会依法罚款三百元。", "VR-FINE"),
+])
+def test_phrasings_inside_a_convention(tmp_path, clause, rule):
+    p = tmp_path / "f.txt"
+    p.write_text(f"某村村规民约\n经村民会议讨论通过。\n一、倡导文明新风。\n二、{clause}\n", encoding="utf-8")
+    report = review(p, doc_type="village_rules")
+    hits = [f for f in report.findings if f.rule_id == rule]
+    assert hits, [(f.rule_id, f.quote) for f in report.findings]
+    assert all(h.quote in clause for h in hits)
+    assert all(f.start >= report.document.text.index("二、") for f in report.findings if f.rule_id.startswith("VR-"))

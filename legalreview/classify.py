@@ -85,6 +85,9 @@ SIGNALS: tuple[Signal, ...] = (
     # --- normative documents
     _s("normative_document", "number", r"政(?:办)?(?:发|规|函)|府(?:办)?(?:发|规|函)|政办|府办|[规]〔\d{4}〕", 5,
        "文号为政府（部门）发文字号"),
+    _s("normative_document", "number", r"^(?!.*(?:罚|决字|许可|强制|委|党|协|合|案)).*[〔\[［(（]\d{4}[〕\]］)）]", 2,
+       "有机关发文字号"),
+    _s("enforcement_decision", "number", r"罚|决字|强制|执法", 4, "文号为执法决定书字号"),
     _s("normative_document", "title", NORMATIVE_TITLE_END + r"(?:（[^）]{0,20}）|\([^)]{0,20}\))?$", 3,
        "标题为办法、规定、意见、通告、通知等规范性文件名称"),
     _s("normative_document", "title", r"关于印发|关于转发", 2, "标题为「关于印发（转发）……的通知」"),
@@ -109,6 +112,8 @@ SIGNALS: tuple[Signal, ...] = (
     _s("major_decision", "body", r"听证会?|风险评估|专家论证|公众参与|决策草案|集体讨论决定", 0.4,
        "涉及公众参与、专家论证、风险评估、听证等决策程序", per_hit=True, cap=2.0),
     _s("major_decision", "title", r"(?:征求意见稿|送审稿|草案)", 1.0, "标题为决策草案（征求意见稿）"),
+    _s("major_decision", "title", r"(?:项目|工程|规划|选址|改造|更新|建设|征收|搬迁|调整|撤并|迁建)[^，。]{0,12}的决定$", 3,
+       "标题为对具体项目、规划等事项作出的决定"),
     # --- agency contracts / administrative agreements
     _s("agency_contract", "title", CONTRACT_TITLE_END + r"(?:（[^）]{0,20}）|\([^)]{0,20}\)|【[^】]{0,20}】)?$", 9,
        "标题为合同或协议"),

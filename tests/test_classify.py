@@ -10,6 +10,7 @@ from legalreview.classify import classify
 from legalreview.errors import LegalReviewError
 from legalreview.ingest import from_text
 from legalreview.models import Document
+from legalreview.structure import parse
 
 from conftest import shared_path
 
@@ -138,8 +139,52 @@ MEETING = """关于召开全镇安全生产工作会议的通知
 """
 
 
-def _doc(text: str, **kw) -> Document:
-    return from_text(text.strip("\n"), **kw)
+DEPT_NOTICE = """青溪县农业农村局文件
+青农发〔2026〕7号
+青溪县农业农村局关于印发《青溪县农村宅基地审批管理实施细则》的通知
+各乡镇人民政府：
+现将实施细则印发给你们，请遵照执行。
+"""
+
+PENALTY_WITH_NUMBER = """青溪县综合行政执法局
+青综执罚决字〔2026〕第15号
+当事人：李某
+经查，当事人未经批准擅自搭建建筑物，依据《浙江省城乡规划条例》第五十二条，决定对当事人作出如下处理：罚款三千元。
+"""
+
+PARTY_NOTICE = """中共云岭镇委员会文件
+云委发〔2026〕2号
+中共云岭镇委员会关于印发《云岭镇村级党组织议事规则》的通知
+各村党组织：
+现将议事规则印发给你们，请认真贯彻执行。
+"""
+
+# joint offices of the Party committee and the government: still a government normative document
+JOINT_OFFICES = """中共青溪县委办公室 青溪县人民政府办公室
+关于印发《青溪县乡镇（街道）合法性审查工作实施办法》的通知
+各乡镇党委、人民政府，县直各单位：
+经县委、县政府同意，现将实施办法印发给你们，请认真贯彻落实。
+"""
+
+PROJECT_DECISION = """云岭镇人民政府
+关于云岭镇老街有机更新项目的决定
+经镇政府常务会议审议，现就老街有机更新项目作出如下决定。本事项已列入本镇年度重大行政决策事项目录，履行了公众参与、专家论证、风险评估、合法性审查和集体讨论决定程序。
+一、实施范围为老街两侧建筑。
+"""
+
+UNTITLED_CONTRACT = """甲方：云岭镇人民政府
+乙方：某某物业服务有限公司
+根据《中华人民共和国民法典》，甲乙双方经协商一致，就镇政府办公楼物业服务事宜订立本合同。
+第一条 服务期限为一年。
+第二条 乙方未达到服务标准的，应当承担违约责任。
+"""
+
+
+def _doc(text: str, *, structured: bool = True) -> Document:
+    """As the pipeline sees it: read, then structured (title/issuer/文号 filled by the parser)."""
+    doc = from_text(text.strip("\n"))
+    return parse(doc) if structured else doc
+
 
 
 CASES = [
@@ -157,6 +202,12 @@ CASES = [
     (MAJOR, "major_decision"),
     (HEARING, "major_decision"),
     (DECISION_RULES, "normative_document"),
+    (DEPT_NOTICE, "normative_document"),
+    (PENALTY_WITH_NUMBER, "enforcement_decision"),
+    (PARTY_NOTICE, "party_normative_document"),
+    (JOINT_OFFICES, "normative_document"),
+    (PROJECT_DECISION, "major_decision"),
+    (UNTITLED_CONTRACT, "agency_contract"),
     (OTHER, "other"),
     (MEETING, "other"),
 ]
@@ -169,6 +220,12 @@ def test_detects_type(text, expected):
     assert doc.doc_type_reasons, "every decision carries Chinese reasons"
     assert 0.0 < doc.doc_type_confidence <= 1.0
     assert not doc.doc_type_overridden
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[f"raw{i}-{c[1]}" for i, c in enumerate(CASES)])
+def test_detects_type_without_structure_parser(text, expected):
+    """The classifier reads the head of the text itself; it does not depend on the parser's title."""
+    assert classify(_doc(text, structured=False)).doc_type == expected
 
 
 def test_reasons_name_the_evidence():
@@ -190,7 +247,7 @@ def test_strong_evidence_gives_higher_confidence_than_weak():
 def test_uses_parser_title_when_text_has_none():
     body = "第一条 村民应当爱护公共设施。\n第二条 不得乱倒垃圾。\n"
     assert classify(_doc(body)).doc_type == "other"
-    titled = _doc(body).model_copy(update={"title": "南岙村村规民约"})
+    titled = _doc(body, structured=False).model_copy(update={"title": "南岙村村规民约"})
     assert classify(titled).doc_type == "village_rules"
 
 

@@ -193,12 +193,22 @@ def _review_job(index: int, path: str, doc_type: str | None, options: dict, pack
     try:
         item.report = review(path, doc_type=doc_type, rules=pack if pack is not None else _pack(), **options)
     except Exception as e:
-        item.status = "failed"
-        item.error, item.error_type = _describe(e)
+        _fail(item, e)
+    item.rel = str(index)
+    return _finish(item, t0, c0)
+
+
+def _fail(item: BatchItem, e: BaseException) -> BatchItem:
+    item.status = "failed"
+    item.error, item.error_type = _describe(e)
+    return item
+
+
+def _finish(item: BatchItem, t0: float, c0: float) -> BatchItem:
+    """Stamp wall time, CPU time and the worker's peak RSS."""
     item.seconds = time.perf_counter() - t0
     item.cpu_seconds = time.process_time() - c0
     item.rss_kb = _rss_kb()
-    item.rel = str(index)
     return item
 
 
@@ -654,6 +664,7 @@ class BatchResult:
     pack_version: str = ""
     seconds: float = 0.0
     interrupted: bool = False
+    tables: dict[str, list[list[Any]]] = field(default_factory=dict)  # the summary sheets, header row first
 
     def count(self, status: str) -> int:
         return sum(i.status == status for i in self.items)
@@ -711,12 +722,7 @@ def _batch_job(job: dict) -> BatchItem:
         _write_text(json_path, text)
         item.outputs["json"] = str(json_path)
     except Exception as e:
-        item.status = "failed"
-        item.error, item.error_type = _describe(e)
-        item.seconds = time.perf_counter() - t0
-        item.cpu_seconds = time.process_time() - c0
-        item.rss_kb = _rss_kb()
-        return item
+        return _finish(_fail(item, e), t0, c0)
     if job["opinions"]:
         target = out_base.with_name(out_base.name + ".审查意见书.docx")
         _write_extra(item, "opinion", target, job, lambda: _write_opinion(report, target, job))
@@ -726,10 +732,7 @@ def _batch_job(job: dict) -> BatchItem:
     from .summary import record_from_report
 
     item.record = record_from_report(data, job["rel"], cluster_all=job["cluster_all"])
-    item.seconds = time.perf_counter() - t0
-    item.cpu_seconds = time.process_time() - c0
-    item.rss_kb = _rss_kb()
-    return item
+    return _finish(item, t0, c0)
 
 
 def _review_input(job: dict) -> Any:
@@ -899,7 +902,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions
     input_path, out_dir = Path(input_path), Path(out_dir)
     check_dirs(input_path, out_dir)
     from . import engine
-    from .summary import write_summary
+    from .summary import build_tables, write_tables
 
     pack = engine.load_pack(options.rules)  # validates the pack before anything starts
     pack_version = pack_fingerprint(pack)
@@ -963,7 +966,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions
         state.save()
         order = {f.rel: i for i, f in enumerate(files)}
         items.sort(key=lambda it: order.get(it.rel, len(order)))
-        result.summary_files = write_summary(out_dir, items, skipped, threshold=options.threshold,
-                                             cluster_all=options.cluster_all)
+        result.tables = build_tables(items, skipped, threshold=options.threshold, cluster_all=options.cluster_all)
+        result.summary_files = write_tables(out_dir, result.tables)
     result.seconds = time.perf_counter() - t0
     return result

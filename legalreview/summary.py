@@ -307,8 +307,12 @@ def write_csv(rows: list[list[Any]], target: str | Path) -> Path:
 def write_summary(out_dir: str | Path, items: Sequence[Any], skipped: Sequence[Any], *, threshold: float = 90.0,
                   cluster_all: bool = False) -> list[Path]:
     """Write summary.xlsx and one CSV per sheet into ``out_dir``; return the paths."""
+    return write_tables(out_dir, build_tables(items, skipped, threshold=threshold, cluster_all=cluster_all))
+
+
+def write_tables(out_dir: str | Path, tables: dict[str, list[list[Any]]]) -> list[Path]:
+    """summary.xlsx and ``<sheet>.csv`` for tables from ``build_tables``."""
     out_dir = Path(out_dir)
-    tables = build_tables(items, skipped, threshold=threshold, cluster_all=cluster_all)
     paths = [write_xlsx(tables, out_dir / "summary.xlsx")]
     for name, rows in tables.items():
         paths.append(write_csv(rows, out_dir / f"{name}.csv"))

@@ -182,54 +182,38 @@ def test_rerun_skips_unchanged_and_redoes_changed(tmp_path):
     assert {it.rel for it in r6.items if it.status == "ok"} == {manifest[1]["file"]}
 
 
-def test_interrupted_run_resumes_without_redoing(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_interrupted_run_resumes_without_redoing(tmp_path, workers):
+    """Ctrl-C after 4 documents (raised from the progress callback): finished outputs and state are
+    kept (with a pool, the reviews running at that moment finish too), nothing is half-written, and
+    the rerun reviews only the rest."""
     root = tmp_path / "in"
     GEN.generate(root, 12, seed=9, docx_rate=0.2)
     out = tmp_path / "out"
     seen = []
 
-    def stop_after_five(item):
+    def stop_after_four(item):
         seen.append(item.rel)
-        if len(seen) == 5:
+        if len(seen) == 4:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_batch(root, out, BatchOptions(workers=1), on_item=stop_after_five)
-    state = json.loads((out / batch.STATE_NAME).read_text(encoding="utf-8"))
-    assert set(state["files"]) == set(seen)
+        run_batch(root, out, BatchOptions(workers=workers), on_item=stop_after_four)
+    done = set(json.loads((out / batch.STATE_NAME).read_text(encoding="utf-8"))["files"])
+    assert set(seen) <= done and len(done) < 12
+    if workers == 1:
+        assert done == set(seen)
     assert not (out / "summary.xlsx").exists()
     assert not list(out.rglob("*.part"))
-    first = {rel: (out / (rel.rsplit(".", 1)[0] + ".json")).stat().st_mtime_ns for rel in seen}
+    first = {rel: (out / (rel.rsplit(".", 1)[0] + ".json")).stat().st_mtime_ns for rel in done}
 
-    r2 = run_batch(root, out, BatchOptions(workers=1))
+    r2 = run_batch(root, out, BatchOptions(workers=workers))
     status = {it.rel: it.status for it in r2.items}
-    assert {k for k, s in status.items() if s == "cached"} == set(seen)
-    assert sum(s == "ok" for s in status.values()) == 7
+    assert {k for k, s in status.items() if s == "cached"} == done
+    assert sum(s == "ok" for s in status.values()) == 12 - len(done)
     for rel, mt in first.items():
         assert (out / (rel.rsplit(".", 1)[0] + ".json")).stat().st_mtime_ns == mt
     assert (out / "summary.xlsx").is_file()
-
-
-def test_interrupt_with_process_pool_keeps_finished(tmp_path):
-    root = tmp_path / "in"
-    GEN.generate(root, 10, seed=21, docx_rate=0)
-    out = tmp_path / "out"
-    seen = []
-
-    def stop_after_three(item):
-        seen.append(item.rel)
-        if len(seen) == 3:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        run_batch(root, out, BatchOptions(workers=2), on_item=stop_after_three)
-    state = json.loads((out / batch.STATE_NAME).read_text(encoding="utf-8"))
-    assert set(seen) <= set(state["files"])
-    for rel in state["files"]:
-        assert (out / (rel.rsplit(".", 1)[0] + ".json")).is_file()
-    r2 = run_batch(root, out, BatchOptions(workers=2))
-    assert {it.rel for it in r2.items if it.status == "cached"} == set(state["files"])
-    assert len(r2.items) == 10 and all(it.ok for it in r2.items)
 
 
 def test_killed_run_resumes_from_journal(tmp_path):

@@ -11,7 +11,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     @app.command("batch", help="批量审查一个文件夹（含子文件夹）或 .zip 压缩包中的全部文件，输出每份文件的审查报告和汇总表 summary.xlsx。"
-                               "再次运行时跳过内容、规则包和选项均未变化的文件。")
+                               "再次运行时跳过内容、规则包和选项均未变化的文件。有文件审查失败时退出码为 1。")
     def batch_cmd(
         input: Path = typer.Argument(..., help="待审查的文件夹或 .zip 压缩包（不会向其中写入任何文件）"),
         output: Path = typer.Option(..., "--output", "-o", help="输出目录（按输入的目录结构存放各文件的报告）"),
@@ -119,5 +119,11 @@ def _print_result(result) -> None:
             typer.echo(f"  部分输出失败：{it.rel}：{'；'.join(it.output_errors.values())}")
     for s in result.skipped:
         typer.echo(f"  跳过：{s.rel}：{s.reason}")
+    shared = result.tables.get("共性条款", [])[1:]
+    if shared:
+        typer.echo(f"共性条款 {len(shared)} 项（详见汇总表「共性条款」，可统一处理），前 {min(5, len(shared))} 项：")
+        for row in shared[:5]:
+            text = row[3] if len(row[3]) <= 40 else row[3][:40] + "…"
+            typer.echo(f"  {row[0]} {row[1]}：「{text}」")
     if result.summary_files:
         typer.echo(f"汇总表：{result.summary_files[0]}")

@@ -93,10 +93,14 @@ def _walk_repeats(items, inside_variable: bool) -> None:
             _walk_repeats(av, inside_variable)
 
 
+_FACTORS: dict[str, frozenset[str] | None] = {}
+
+
 @lru_cache(maxsize=4096)
 def compile_regex(pattern: str) -> re.Pattern:
     """Validate and compile a rule regex (``{NUM}`` → numeral class). Cached: packs reuse the
-    same named patterns in many rules."""
+    same named patterns in many rules. The parse used for validation also yields the pattern's
+    literal factors (``regex_factors``)."""
     _check_escapes(pattern)
     expanded = pattern.replace("{NUM}", NUM_CLASS)
     try:
@@ -105,7 +109,9 @@ def compile_regex(pattern: str) -> re.Pattern:
         raise CompileError(f"正则表达式无效：{e}", cause=f"re.error: {e}") from e
     from re import _parser  # type: ignore[attr-defined]
 
-    _walk_repeats(_parser.parse(expanded), (False, False))
+    parsed = _parser.parse(expanded)
+    _walk_repeats(parsed, (False, False))
+    _FACTORS[compiled.pattern] = None if compiled.flags & re.IGNORECASE else _factors(parsed)
     return compiled
 
 
@@ -159,16 +165,15 @@ def _factors(items) -> frozenset[str] | None:
     return best
 
 
-@lru_cache(maxsize=4096)
 def regex_factors(pattern: re.Pattern) -> frozenset[str] | None:
-    if pattern.flags & re.IGNORECASE:
-        return None
-    from re import _parser  # type: ignore[attr-defined]
+    """Literals of which one occurs in every match of a pattern made by ``compile_regex``."""
+    if pattern.pattern not in _FACTORS:
+        if pattern.flags & re.IGNORECASE:
+            return None
+        from re import _parser  # type: ignore[attr-defined]
 
-    try:
-        return _factors(_parser.parse(pattern.pattern, pattern.flags & ~re.UNICODE))
-    except Exception:  # pragma: no cover - an unusual construct: no index, the regex still runs
-        return None
+        _FACTORS[pattern.pattern] = _factors(_parser.parse(pattern.pattern))
+    return _FACTORS[pattern.pattern]
 
 
 # --------------------------------------------------------------------------- base

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..errors import InputError, UnsupportedFormatError
 from ..models import Document
 from . import limits
+from .docx import ZIP_READ_ERRORS
 from .text import lines_document, normalize_newlines
 
 __all__ = ["load", "from_text", "detect_format", "limits"]
@@ -40,7 +41,7 @@ def detect_format(path: Path, data: bytes) -> str:
             with zipfile.ZipFile(BytesIO(data)) as zf:
                 names = set(zf.namelist())
                 mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+        except ZIP_READ_ERRORS as e:
             if suffix in (".docx", ".docm", ".dotx"):
                 raise InputError("Word 文件已损坏（压缩包无法打开）", path=path, cause=f"bad zip: {e}") from e
             raise UnsupportedFormatError("无法识别的压缩文件", path=path, cause=f"bad zip: {e}") from e

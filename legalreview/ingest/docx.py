@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +39,10 @@ from lxml import etree
 from ..errors import InputError
 from ..models import Block, Document
 from . import limits
+
+#: What a damaged zip member can raise while being read.
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+                   struct.error, KeyError, UnicodeDecodeError)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -149,7 +155,7 @@ def parse_xml(data: bytes, *, path, member: str) -> etree._Element:
 def _style_names(zf: zipfile.ZipFile, path) -> dict[str, str]:
     try:
         data = zf.read("word/styles.xml")
-    except KeyError:
+    except ZIP_READ_ERRORS:  # styles are optional: a damaged styles part only loses style names
         return {}
     try:
         root = parse_xml(data, path=path, member="word/styles.xml")
@@ -184,7 +190,7 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
         data = p.read_bytes()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as e:
+    except ZIP_READ_ERRORS as e:
         raise InputError("Word 文件已损坏（不是有效的 .docx 压缩包）", path=p, cause=f"bad zip: {e}") from e
     with zf:
         limits.check_zip(zf, path=p, compressed_size=len(data))
@@ -193,7 +199,7 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
         except KeyError as e:
             raise InputError("不是有效的 Word 文件（缺少 word/document.xml）", path=p,
                              cause="no word/document.xml in zip") from e
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except ZIP_READ_ERRORS as e:
             raise InputError("Word 文件已损坏，无法解压", path=p, cause=f"zip member error: {e}") from e
         root = parse_xml(xml, path=p, member="word/document.xml")
         styles = _style_names(zf, p)

@@ -43,7 +43,7 @@ def read_pdf(path, data: bytes) -> Document:
         from pypdf.errors import PyPdfError
     except ImportError as e:  # pragma: no cover - pypdf is a core dependency
         raise InputError("未安装 pypdf，无法读取 PDF", path=path, cause=str(e)) from e
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damaged-file chatter is not for the user
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

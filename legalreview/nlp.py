@@ -33,3 +33,16 @@ def get_nlp() -> Any:
 def tokenize(text: str) -> list[str]:
     """Token texts of ``text`` (jieba segmentation through spaCy)."""
     return [t.text for t in get_nlp()(text)]
+
+
+def findings_doc(text: str, findings, key: str = "legalreview"):
+    """A spaCy ``Doc`` of ``text`` whose ``doc.spans[key]`` holds one span per finding (label = rule
+    id), expanded to token boundaries, for integrators who work with spaCy."""
+    doc = get_nlp()(text)
+    spans = []
+    for f in findings:
+        span = doc.char_span(f.start, f.end, label=f.rule_id, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    doc.spans[key] = spans
+    return doc

@@ -19,6 +19,7 @@ def review(
     as_of: dt.date | None = None,
     waivers: Any = None,
     explain: bool = False,
+    checklist_all: bool = False,
 ) -> ReviewReport:
     """Review one document and return a ``ReviewReport``.
 
@@ -28,6 +29,8 @@ def review(
     ``materials``: a materials manifest (path or dict) for procedure checks.
     ``as_of``: the review date for citation checks (default: today).
     ``waivers``: a waiver sidecar (path, list or dict) of accountable waivers.
+    ``explain``: findings also list the exceptions checked (suppressed candidates are always kept).
+    ``checklist_all``: also list checklist items of other document types (status 不适用).
     """
     from . import classify as _classify
     from . import engine
@@ -41,7 +44,7 @@ def review(
     doc = _classify.classify(doc, override=doc_type)
     pack = rules if isinstance(rules, engine.RulePack) else engine.load_pack(rules)
     as_of = as_of or dt.date.today()
-    result = engine.run(doc, pack, materials=materials, as_of=as_of, explain=explain)
+    result = engine.run(doc, pack, materials=materials, as_of=as_of, explain=explain, include_na=checklist_all)
     findings = result.findings
     if waivers is not None:
         from .waivers import apply_waivers

@@ -183,3 +183,25 @@ def test_tokens_invalid_pattern_reported(tmp_path):
     with pytest.raises(RuleError, match="tokens") as ei:
         findings(pack, "违者罚款。")
     assert ei.value.rule_id == "TT-TOK" and ei.value.path.endswith("t.yaml")
+
+
+def test_findings_as_spacy_spans(tmp_path):
+    from legalreview.nlp import findings_doc
+
+    pack = load_pack(write_pack(tmp_path, rule("TT-KW", "{keywords: [罚款]}", extra="highlight: match\n")), strict=False)
+    text = "对违反者处罚款500元。"
+    res = findings(pack, text)
+    sdoc = findings_doc(text, ids(res, "TT-KW"))
+    (span,) = sdoc.spans["legalreview"]
+    assert span.label_ == "TT-KW" and span.text == "罚款"
+
+
+def test_checklist_not_applicable_items_only_on_request():
+    from legalreview.pipeline import review_text
+
+    text = "某村村规民约\n第一条 村民应当爱护环境。\n"
+    default = review_text(text, doc_type="village_rules")
+    assert default.checklist and all(c.status != "不适用" for c in default.checklist)
+    full = review_text(text, doc_type="village_rules", checklist_all=True)
+    na = [c for c in full.checklist if c.status == "不适用"]
+    assert na and len(full.checklist) == len(default.checklist) + len(na)

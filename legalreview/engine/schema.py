@@ -32,6 +32,23 @@ Matching semantics (implemented by ``legalreview.engine``):
   anchor itself (``match``).
 * ``message`` and ``suggestion`` may use ``{quote}``, ``{hit}`` (anchor text), ``{detail}`` (what a
   number/citation/absent matcher reports) and ``{params.NAME}``.
+
+Engine details (``legalreview.engine``; additive to the above):
+
+* If the anchor is suppressed, the next hit of the same first positive matcher is tried (so
+  「不得随意罚款……违者一律罚款五十元」 still reports the second 罚款). For a ``near`` hit, exceptions
+  look around its later term. A unit yields at most one candidate; the same rule never reports
+  overlapping spans twice.
+* Exception references: a bare string is a named set (same as ``{use: NAME}``); ``heading`` is built in
+  (titles, chapter/section lines, short outline headings without normative words, definitions).
+* ``absent.within``: ``first_article`` = the first article (else the first paragraph after the title);
+  ``tail`` = the last article and the last three paragraphs; ``title`` = the title line.
+* ``number``: the group ``n`` is converted with ``legalreview.numerals.parse_number`` (「三十」, 「两千」,
+  「1.5万」); a 万 right after the group multiplies by 10 000; ``unit: 万`` means the number is in 万.
+  ``{detail}`` is the value with ``unit`` (「30年」).
+* Rules with a ``materials`` matcher only run when a materials manifest is given; their examples are
+  manifests (YAML text, see ``legalreview.materials``) checked against an empty document.
+* Examples run as a one-paragraph Document of the rule's first doc_type (``legalreview rules test``).
 """
 
 from __future__ import annotations

@@ -233,3 +233,29 @@ def test_cli_rules_test_and_review_with_user_pack(tmp_path):
     r = subprocess.run([sys.executable, "-m", "legalreview", "rules", "test", bad], capture_output=True, text=True)
     assert r.returncode == 1
     assert "TT-CLI" in r.stdout and "反例" in r.stdout and "违者罚款" in r.stdout
+
+
+# --------------------------------------------------------------------------- properties
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = list("罚款不得违者村民委员会扣发补贴有效期五年十元第一条二三（）、，。；：\n 　\t《》法") + ["由公安机关依法处理"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.sampled_from(_ALPHABET), min_size=1, max_size=80),
+       doc_type=st.sampled_from(["village_rules", "normative_document", "agency_contract"]))
+def test_findings_always_quote_the_text_they_point_at(parts, doc_type):
+    text = "".join(parts)
+    if not text.strip():
+        return
+    res = findings(load_pack(None), text, doc_type, explain=True)
+    for f in res.findings:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start:f.end] == f.quote and f.quote.strip() == f.quote
+        assert f.explanation
+    for s in res.suppressed:
+        assert text[s.start:s.end] == s.quote and s.quote
+    keys = [(f.rule_id, f.start) for f in res.findings]
+    assert len(keys) == len(set(keys))

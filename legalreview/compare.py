@@ -32,13 +32,15 @@ from .models import DOC_TYPE_LABELS, Document, Finding, ReviewReport
 
 MATCH_THRESHOLD = 55.0  # minimum similarity (0-100) for two articles to be the same article revised
 GAP_THRESHOLD = 40.0  # minimum similarity for an article rewritten in place (between two aligned articles)
-MOVE_THRESHOLD = 80.0  # minimum similarity to pair an article that moved out of order
+MOVE_THRESHOLD = 80.0
+WHOLE_REPLACE_BELOW = 60.0
+HEADING_MIN_CHARS = 20  # shorter own lines of outline parents (「二、支持范围」) are section titles, not compared  # below this similarity a modified article is shown as replaced whole  # minimum similarity to pair an article that moved out of order
 QUOTE_THRESHOLD = 60.0  # minimum quote similarity to keep a document-level finding as remaining
 COUNTED = ("error", "warning")
 UNIT_KINDS = ("article", "clause")
 
 _WS = re.compile(r"\s+")
-_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十百千零〇\d]+[条章节]|[一二三四五六七八九十百]+[、.．]|"
+_LABEL = re.compile(r"^\s*(?:第[一二三四五六七八九十百千零〇\d\s]+?[条章节]|[一二三四五六七八九十百]+[、.．]|"
                     r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?!\d))\s*")
 
 ArticleStatus = Literal["unchanged", "renumbered", "modified", "moved", "inserted", "deleted"]
@@ -132,23 +134,38 @@ class _Unit:
 
 
 def articles_of(text: str, outline: list | None = None) -> list[_Unit]:
-    """The comparable units of a document: structural articles/clauses (outermost), else outline
-    headings of the top level, else non-empty lines."""
-    nodes = []
+    """The comparable units of a document: structural articles/clauses (outermost, with their
+    paragraphs and items), else the items of an outline-style text (the innermost headings; a parent
+    heading contributes its own line), else non-empty lines."""
+    nodes: list[tuple[str, int, int]] = []
     if outline:
         def walk(ns):
             for n in ns:
                 if n.kind in UNIT_KINDS:
-                    nodes.append(n)  # outermost only: its items belong to it
+                    nodes.append((n.label or "", n.start, n.end))  # outermost only: its items belong to it
                 else:
                     walk(n.children)
         walk(outline)
         if not nodes:
-            heads = [n for n in _all(outline) if n.kind == "heading"]
-            if heads:
-                top = min(n.level for n in heads)
-                nodes = [n for n in heads if n.level == top]
-    units = [_Unit(n.label or "", n.start, n.end, text[n.start:n.end]) for n in sorted(nodes, key=lambda n: n.start)]
+            def leaves(ns):
+                for n in ns:
+                    kids = [c for c in n.children if c.kind == "heading"]
+                    if n.kind != "heading":
+                        continue
+                    if not kids:
+                        nodes.append((n.label or "", n.start, n.end))
+                        continue
+                    own_end = min(c.start for c in kids)
+                    # a parent's own line is compared only when it says something (not a bare section title)
+                    if len(_WS.sub("", text[n.start:own_end])) >= HEADING_MIN_CHARS:
+                        nodes.append((n.label or "", n.start, own_end))
+                    leaves(kids)
+            leaves(outline)
+    units = []
+    for label, start, end in sorted(nodes, key=lambda x: x[1]):
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        units.append(_Unit(label, start, end, text[start:end]))
     if units:
         return units
     out, pos = [], 0
@@ -186,7 +203,9 @@ def _containment(a: _Unit, b: _Unit) -> float:
     by = {y[i:i + 2] for i in range(len(y) - 1)}
     if not bx or not by:
         return 0.0
-    return 100.0 * len(bx & by) / min(len(bx), len(by))
+    # a short heading (「固定资产投资支持」) is contained in many long articles: scale by relative length
+    length = min(1.0, 2.5 * min(len(x), len(y)) / max(len(x), len(y)))
+    return 100.0 * length * len(bx & by) / min(len(bx), len(by))
 
 
 def _dp(sim, rows: list[int], cols: list[int], threshold: float) -> list[tuple[int | None, int | None, float]]:
@@ -308,7 +327,9 @@ def article_changes(old_text: str, new_text: str, old_outline=None, new_outline=
         if nu:
             ch.new_label, ch.new_start, ch.new_end, ch.new_text = nu.label, nu.start, nu.end, nu.text
         if status in ("modified", "moved") and ou and nu:
-            ch.diff = _diff(ou.body, nu.body)
+            # a character diff of two largely different texts is noise: show old → new whole
+            ch.diff = (_diff(ou.body, nu.body) if abs(s) >= WHOLE_REPLACE_BELOW
+                       else [DiffOp(op="replace", old=ou.body, new=nu.body)])
         out.append(ch)
     return out
 
@@ -425,7 +446,7 @@ def _inline_diff(ops: list[DiffOp]) -> str:
         elif op.op == "insert":
             parts.append(f"［增：{op.new}］")
         else:
-            parts.append(f"［{op.old}→{op.new}］")
+            parts.append(f"［{op.old}→{op.new}］" if len(op.old) + len(op.new) < 40 else f"［原：{op.old}］［改为：{op.new}］")
     return "".join(parts)
 
 

@@ -194,3 +194,31 @@ def test_cli_compare_json_and_docx(versions, tmp_path):
     r = subprocess.run([sys.executable, "-m", "legalreview", "compare", str(old), str(new), "-o", str(old)],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_outline_style_documents_are_compared_item_by_item():
+    from legalreview.ingest import from_text
+    from legalreview.structure import parse
+
+    old = ("云岭镇垃圾分类工作方案\n"
+           "一、工作目标\n"
+           "（一）到年底，全镇行政村生活垃圾分类覆盖率达到百分之百。\n"
+           "（二）易腐垃圾资源化利用率达到百分之九十以上。\n"
+           "二、工作措施\n"
+           "（一）各村配齐分类收集容器，镇保洁队定时定点收运。\n"
+           "（二）对分类不到位的农户，在微信群中通报姓名。\n")
+    new = ("云岭镇垃圾分类工作方案\n"
+           "一、工作目标\n"
+           "（一）到年底，全镇行政村生活垃圾分类覆盖率达到百分之百。\n"
+           "（二）易腐垃圾资源化利用率达到百分之九十五以上。\n"
+           "二、工作措施\n"
+           "（一）各村配齐分类收集容器，镇保洁队定时定点收运。\n"
+           "（二）对分类不到位的农户，由村干部上门劝导。\n"
+           "（三）每季度评选垃圾分类示范户，给予表扬。\n")
+    o, n = parse(from_text(old)), parse(from_text(new))
+    ch = article_changes(o.text, n.text, o.outline, n.outline)
+    got = [(a.status, a.old_text, a.new_text) for a in ch if a.status != "unchanged"]
+    assert [g[0] for g in got] == ["modified", "modified", "inserted"], got
+    assert "百分之九十五" in got[0][2]
+    assert "上门劝导" in got[1][2] and "通报姓名" in got[1][1]
+    assert sum(a.status == "unchanged" for a in ch) >= 2  # the two unchanged items (section titles are not units)

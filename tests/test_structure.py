@@ -293,3 +293,16 @@ def test_arbitrary_text_never_breaks(text):
     doc = _parse(text)
     check_invariants(doc)
     assert doc.location_of(0)
+
+
+def test_run_on_contract_on_one_line():
+    text = ("某某场地租赁合同甲方：某某镇人民政府乙方：某某公司为明确双方权利义务，经协商一致，订立本合同，共同遵守：" 
+            "一、租赁场地位于某某村，面积五亩，用于农产品仓储，乙方不得改变用途。"
+            "二、租赁期限三年，自2024年1月1日起至2026年12月31日止，期满后乙方享有同等条件下的优先承租权。"
+            "三、租金每年二万元，乙方应于每年一月十日前一次性付清。")
+    doc = _parse(text)
+    clauses = [n for n in doc.outline if n.kind == "clause"]
+    assert [c.location for c in clauses] == ["一、", "二、", "三、"]
+    assert doc.text[clauses[1].start:clauses[1].end].startswith("二、租赁期限三年")
+    assert doc.location_of(doc.text.index("优先承租权")) == "二、"
+    check_invariants(doc)

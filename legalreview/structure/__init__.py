@@ -83,13 +83,29 @@ class _Open:
     children: list = field(default_factory=list)
 
 
+#: Run-on texts (a whole contract on one line, as web pages and PDFs give them): inside a line longer
+#: than ``_RUN_ON`` characters, an article/outline marker right after 。；： starts a virtual line.
+_RUN_ON = 150
+_INLINE_SPLIT = re.compile(
+    rf"(?<=[。；;：:])[{_WS}]*(?=第{_SP}[{NUM_CHARS}]{{1,6}}{_SP}条|[{_CN}]{{1,3}}{_SP}、|[（(][{_CN}]{{1,3}}[）)])")
+
+
 def _lines(text: str) -> list[_Line]:
     out, pos = [], 0
     for i, raw in enumerate(text.split("\n")):
         ls = len(raw) - len(raw.lstrip(_WS))
         rs = len(raw.rstrip(_WS))
         if rs > ls:
-            out.append(_Line(i, pos + ls, pos + rs, raw[ls:rs]))
+            if rs - ls > _RUN_ON:
+                cuts = [ls] + [m.end() for m in _INLINE_SPLIT.finditer(raw, ls, rs)] + [rs]
+                for a, b in zip(cuts, cuts[1:]):
+                    seg = raw[a:b]
+                    a2 = a + len(seg) - len(seg.lstrip(_WS))
+                    b2 = a + len(seg.rstrip(_WS))
+                    if b2 > a2:
+                        out.append(_Line(i, pos + a2, pos + b2, raw[a2:b2]))
+            else:
+                out.append(_Line(i, pos + ls, pos + rs, raw[ls:rs]))
         pos += len(raw) + 1
     return out
 
@@ -185,7 +201,7 @@ def _find_header(text: str, lines: list[_Line], first_marker: int) -> dict:
             prev = head[k - 1]
             start = prev.start
         out["title"] = (start, end)
-    elif lines and len(lines[0].s) > 80:
+    elif lines and len(lines[0].s) > 20:
         m = _TITLE_PREFIX.match(lines[0].s)
         if m:
             out["title"] = (lines[0].start, lines[0].start + m.end())

@@ -110,6 +110,19 @@ def test_exact_precision_recall(evalset):
     assert res.doc_type_total == 2
 
 
+def test_detect_type_reviews_with_the_detected_type(evalset):
+    root, manifest = evalset
+    seen = []
+
+    def spy(doc, doc_type=None, rules=None, as_of=None):
+        seen.append(doc_type)
+        return fake_review(doc, doc_type=doc_type)
+
+    res = evaluate(root, manifest, review_fn=spy, type_from_manifest=False)
+    assert seen == [d.detected_type for d in res.docs]
+    assert [d.reviewed_as for d in res.docs] == seen
+
+
 def test_complete_document_counts_missing_findings_as_fp(evalset):
     root, manifest = evalset
     rows = [json.loads(x) for x in manifest.read_text(encoding="utf-8").splitlines()]

@@ -84,6 +84,21 @@ def test_review_uses_stored_copy_and_resubmission_is_compared(ledger, files):
     status = {f["rule_id"]: f["status"] for f in comp["findings"] if f["rule_id"].startswith("TST-")}
     assert status == {"TST-FINE": "resolved", "TST-SHAME": "resolved", "TST-WATER": "remaining"}
     assert [e["action"] for e in ledger.events(r2.id)] == ["add", "review", "compare"]
+    again = ledger.compare_with_previous(r2.id, rules=[pack])  # `ledger compare ID` re-runs it
+    assert {f.rule_id for f in again.findings if f.status == "remaining"} >= {"TST-WATER"}
+    with pytest.raises(LedgerError, match="不是修改稿"):
+        ledger.compare_with_previous(r1.id)
+
+
+def test_failed_comparison_keeps_the_registration(ledger, files, tmp_path):
+    old, new, _ = files
+    r1 = ledger.add(old, unit="南岙村", received=D(2026, 9, 28))
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("pack: x\nrules: [{id: bad}]\n", encoding="utf-8")
+    with pytest.raises(LedgerError, match="已登记为编号 2"):
+        ledger.add(new, unit="南岙村", received=D(2026, 10, 20), resubmit_of=r1.id, rules=[broken])
+    assert ledger.get(2).resubmit_of == r1.id
+    assert ledger.events(2)[-1]["action"] == "compare_failed"
 
 
 

@@ -156,6 +156,25 @@ def register(app: typer.Typer) -> None:
             for e in lg.events(request_id):
                 typer.echo(f"  {e['at']} {e['action']} {e['detail'] or ''}")
 
+    @ledger.command("compare", help="（重新）比对修改稿与其原送审件，保存采纳情况。")
+    def compare_cmd_ledger(
+        request_id: int = typer.Argument(..., help="修改稿的台账编号（登记时用了 --resubmit-of）"),
+        output: Path = typer.Option(None, "--output", "-o", help="写出「审查意见采纳情况」表（.docx）"),
+        rules: list[str] = typer.Option(None, "--rules", "-r", help="追加的规则包"),
+        force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+        db: Path = typer.Option(None, "--db", help=DB_HELP),
+    ) -> None:
+        from ..fsutil import check_output_path
+
+        if output is not None:
+            check_output_path(output, [], force=force)
+        with _open(db) as lg:
+            comp = lg.compare_with_previous(request_id, rules=list(rules) if rules else None)
+            typer.echo(comp.to_text())
+            if output is not None:
+                comp.write_docx(output, force=True)
+                typer.echo(f"已写出：{output}", err=True)
+
     @ledger.command("close", help="办结：记录审查结论和采纳情况。")
     def close_cmd(
         request_id: int = typer.Argument(..., help="台账编号"),

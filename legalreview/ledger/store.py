@@ -199,7 +199,16 @@ class Ledger:
             self.conn.execute("INSERT INTO files(request_id, content) VALUES (?, ?)", (rid, data))
             self._log(rid, "add", {"sha256": sha, "resubmit_of": resubmit_of, "due_warnings": due.warnings})
         if resubmit_of is not None:
-            self.compare_with_previous(rid, rules=rules, as_of=as_of)
+            from ..errors import LegalReviewError
+
+            try:
+                self.compare_with_previous(rid, rules=rules, as_of=as_of)
+            except LegalReviewError as e:  # the registration stands; the comparison can be retried
+                with transaction(self.conn):
+                    self._log(rid, "compare_failed", {"error": str(e)})
+                raise LedgerError(f"已登记为编号 {rid}，但与编号 {resubmit_of} 的比对未完成：{e.message}。"
+                                  f"可修正后用「legalreview ledger compare {rid}」重试", path=self.path,
+                                  cause=e.cause or type(e).__name__) from e
         return self.get(rid)
 
     def duplicates_of(self, request_id: int) -> list[int]:

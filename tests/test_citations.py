@@ -219,3 +219,22 @@ def test_zhejiang_near_miss_is_not_guessed():
     c = one("依照《浙江省生活垃圾处理条例》第十条", NOW)
     assert c.status == "not_in_corpus" and c.canonical is None
     assert "浙江省生活垃圾管理条例" in c.candidates
+
+
+def test_typo_never_changes_the_kind_of_instrument():
+    # 「管理规划」 is one character from 「管理条例」 but a plan is not a regulation
+    cs = check_citations("依照《浙江省生活垃圾管理规划》", NOW)
+    assert cs == [] or cs[0].canonical is None
+    c = one("依照《中华人民共和国土地管理法实施办法》", NOW)  # 实施条例 exists; 实施办法 is another instrument
+    assert c.canonical is None and c.status == "unknown"
+    assert "中华人民共和国土地管理法实施条例" in c.candidates
+
+
+def test_law_without_known_history_is_not_called_not_yet_in_force():
+    # the corpus knows only the 2022 text of 《地名管理条例》; a 2020 document cited the earlier regulation
+    c = one("依照《地名管理条例》第十条", D(2021, 6, 1), D(2020, 5, 1))
+    assert c.status != "not_yet_in_force"
+
+
+def test_departmental_measures_are_not_unknown_laws():
+    assert one("依照《会计档案管理办法》", NOW).status == "not_in_corpus"

@@ -283,6 +283,7 @@ def build() -> tuple[list[dict], list[str]]:
             "verified": not stale,
             "articles": {},
             "_all_articles": arts,
+            "history_complete": bool(events),
             "note": "../shared/laws 将该文本标为失效（可能已被新版本取代或已废止），现行状态与条文数未能核实。" if stale else None,
             "_shared_name": name,
         }
@@ -364,6 +365,8 @@ def build() -> tuple[list[dict], list[str]]:
             if cv.get("verified") is False and v["articles"] is None:
                 v["verified"] = False
             v["kind"] = cv.get("kind", v["kind"])
+        if c.get("versions") and any(cv.get("kind") == "制定" for cv in c["versions"]):
+            e["history_complete"] = True
         e["versions"].sort(key=lambda v: v["date"])
         if e["versions"]:
             e["promulgated"] = e["promulgated"] or e["versions"][0]["date"]

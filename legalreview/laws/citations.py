@@ -52,6 +52,7 @@ NATIONAL_LAW = ("法", "法典", "条例")
 _PLACE = re.compile(
     r"^(?:北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃"
     r"|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)"
+    r"|^(?:杭州|宁波|温州|嘉兴|湖州|绍兴|金华|衢州|舟山|台州|丽水|义乌|诸暨|余姚|慈溪|海宁|桐乡|乐清|瑞安|温岭|临海)"
     r"|^[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|自治州|地区|盟|县|自治县|区|旗|镇|乡|街道|村|社区|开发区|园区)"
 )
 _NOT_PLACE = ("城市", "都市", "超市", "上市", "城区", "社区矫正", "特区", "农村", "城镇")
@@ -232,6 +233,9 @@ def resolve(name: str, corpus: Corpus, day: dt.date) -> Resolution:
     close = []
     for cand, score, _ in found:
         dist = Levenshtein.distance(k, cand)
+        # a typo never changes the kind of instrument (规划 is not 条例, 办法 is not 法)
+        if _kind(k) != _kind(cand):
+            continue
         if dist <= (1 if max(len(k), len(cand)) <= 10 else 2):
             close.append((cand, score))
     entries: dict[str, tuple[LawEntry, float]] = {}
@@ -246,6 +250,16 @@ def resolve(name: str, corpus: Corpus, day: dt.date) -> Resolution:
         ranked = sorted(entries.values(), key=lambda t: -t[1])
         return Resolution(None, "ambiguous", ranked[0][1], [e for e, _ in ranked])
     return Resolution(None, "none")
+
+
+_KINDS = ("实施细则", "实施办法", "实施条例", "细则", "办法", "条例", "规定", "规则", "决定", "解释", "意见", "通知", "规划",
+          "纲要", "方案", "法典", "法")
+
+
+def _kind(k: str) -> str:
+    """The kind of instrument a name ends with (条例, 办法, 法, ...)."""
+    k = re.sub(r"\(.*\)$", "", k)
+    return next((x for x in _KINDS if k.endswith(x)), "")
 
 
 def closest(name: str, corpus: Corpus, limit: int = 3, cutoff: float = 60) -> list[LawEntry]:
@@ -288,7 +302,8 @@ def _unknown_is_error(name: str) -> bool:
         return False  # the Zhejiang part of the corpus is incomplete (local regulations up to 2021)
     if is_local(name):
         return False
-    return k.endswith(NATIONAL_LAW) and not k.startswith(("关于", "国务院", "最高人民"))
+    national = (k.endswith(("法", "法典")) and not k.endswith("办法")) or k.endswith("条例")
+    return national and not k.startswith(("关于", "国务院", "最高人民"))
 
 
 # --------------------------------------------------------------------------- checks
@@ -337,7 +352,7 @@ def _check(r: _Raw, ref: tuple | None, res: Resolution, text: str, as_of: dt.dat
     e = res.entry
     assert e is not None
     made = doc_date or as_of
-    if e.in_force_from and as_of < e.in_force_from:
+    if e.in_force_from and as_of < e.in_force_from and e.history_complete:
         return "not_yet_in_force", f"《{e.name}》自{_fmt(e.in_force_from)}起施行，审查基准日{_fmt(as_of)}尚未施行", None
     if e.repealed and e.repealed <= as_of:
         msg = f"《{e.name}》已于{_fmt(e.repealed)}废止"

@@ -58,6 +58,7 @@ class LawEntry(BaseModel):
     verified: bool = True
     note: str | None = None
     articles: dict[str, str] = Field(default_factory=dict)  # 「第十六条」 -> text (current version)
+    history_complete: bool = True  # False: earlier versions (or an earlier law of the same name) may exist
 
     @property
     def in_force_from(self) -> dt.date | None:

@@ -180,6 +180,48 @@ UNTITLED_CONTRACT = """甲方：云岭镇人民政府
 """
 
 
+# trap: a normative document about penalties, full of 当事人/违法行为, is not an enforcement decision
+PENALTY_RULES = """青溪县综合行政执法局关于规范行政处罚裁量权的实施办法
+第一条 为规范行政处罚裁量权，保障当事人合法权益，根据《中华人民共和国行政处罚法》，制定本办法。
+第二条 当事人有违法行为的，执法人员应当依法调查取证，告知当事人陈述、申辩的权利。
+第三条 对初次违法且危害后果轻微并及时改正的，可以不予行政处罚。
+第四条 本办法自2026年1月1日起施行。
+"""
+
+NO_PENALTY = """不予行政处罚决定书
+青市监不罚〔2026〕3号
+当事人：某某超市
+经查，当事人销售的商品标签不规范，系初次违法且危害后果轻微，已及时改正。依据《中华人民共和国行政处罚法》第三十三条第一款，决定不予行政处罚。
+"""
+
+DEMOLITION_ORDER = """责令限期拆除决定书
+当事人：王某
+你于2026年5月在云岭镇某村未经批准建设建筑物，违反《中华人民共和国城乡规划法》第六十五条规定，现责令你于十五日内自行拆除。
+"""
+
+GROUP_RULES = """下庄村村民小组组规民约
+一、本组村民应当爱护集体财产。
+二、提倡移风易俗，红白喜事从简。
+"""
+
+FRAMEWORK = """云岭镇人民政府与青溪文旅集团有限公司框架合作协议
+为共同推进乡村旅游发展，双方经协商达成如下合作意向：
+一、合作内容为民宿集群开发。
+"""
+
+CONSULTATION_DRAFT = """云岭镇集镇污水管网改造工程实施方案（征求意见稿）
+根据《浙江省重大行政决策程序规定》，本方案属于镇重大行政决策事项，现公开征求意见，征求意见期限为30日。
+一、项目概况。
+二、风险评估。
+"""
+
+ANNUAL_REPORT = """云岭镇人民政府
+关于云岭镇2025年度法治政府建设情况的报告
+县政府：
+现将我镇2025年度法治政府建设情况报告如下。
+"""
+
+
 def _doc(text: str, *, structured: bool = True) -> Document:
     """As the pipeline sees it: read, then structured (title/issuer/文号 filled by the parser)."""
     doc = from_text(text.strip("\n"))
@@ -208,6 +250,13 @@ CASES = [
     (JOINT_OFFICES, "normative_document"),
     (PROJECT_DECISION, "major_decision"),
     (UNTITLED_CONTRACT, "agency_contract"),
+    (PENALTY_RULES, "normative_document"),
+    (NO_PENALTY, "enforcement_decision"),
+    (DEMOLITION_ORDER, "enforcement_decision"),
+    (GROUP_RULES, "village_rules"),
+    (FRAMEWORK, "agency_contract"),
+    (CONSULTATION_DRAFT, "major_decision"),
+    (ANNUAL_REPORT, "other"),
     (OTHER, "other"),
     (MEETING, "other"),
 ]

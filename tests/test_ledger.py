@@ -281,3 +281,15 @@ def test_cli_register_list_close_export(tmp_path, files):
     assert r.returncode == 2 and "没有编号为 7" in r.stderr and "Traceback" not in r.stderr
     r = _cli("add", old, "--unit", "甲", "--received", "9月28日", "--db", db)
     assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr
+
+
+def test_default_location(monkeypatch, tmp_path):
+    from legalreview.ledger import default_db_path
+
+    monkeypatch.delenv("LEGALREVIEW_LEDGER", raising=False)
+    p = default_db_path()
+    assert p.name == "ledger.sqlite3" and "legalreview" in p.parent.as_posix()
+    monkeypatch.setenv("LEGALREVIEW_LEDGER", str(tmp_path / "env.sqlite3"))
+    with Ledger() as lg:
+        assert lg.path == tmp_path / "env.sqlite3"
+    assert (tmp_path / "env.sqlite3").exists()

@@ -234,19 +234,25 @@ class Literals(CMatcher):
         return f"{self.kind}{_short(self.terms)}"
 
 
-class Regex(CMatcher):
-    def __init__(self, patterns: list[str], label: str = "正则"):
-        self.sources = patterns
-        self.patterns = [compile_regex(p) for p in patterns]
-        self.label = label
-        facts = [regex_factors(p) for p in self.patterns]
-        self.factors = None if any(f is None for f in facts) else frozenset().union(*facts)  # type: ignore[arg-type]
+class _Factored(CMatcher):
+    """A regex-based matcher indexed by the literal factors of its pattern(s)."""
+
+    factors: frozenset[str] | None = None
 
     def literals(self):
         return sorted(self.factors) if self.factors else []
 
     def required(self):
         return self.factors
+
+
+class Regex(_Factored):
+    def __init__(self, patterns: list[str], label: str = "正则"):
+        self.sources = patterns
+        self.patterns = [compile_regex(p) for p in patterns]
+        self.label = label
+        facts = [regex_factors(p) for p in self.patterns]
+        self.factors = None if any(f is None for f in facts) else frozenset().union(*facts)  # type: ignore[arg-type]
 
     def eval(self, ctx, unit):
         sub = ctx.sq.text[unit.ss:unit.se]
@@ -326,7 +332,7 @@ def fmt_num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-class Number(CMatcher):
+class Number(_Factored):
     def __init__(self, spec: schema.NumberSpec, params: dict[str, Any]):
         self.spec = spec
         self.pattern = compile_regex(spec.pattern)
@@ -341,12 +347,6 @@ class Number(CMatcher):
         else:
             self.threshold = float(spec.value)  # type: ignore[arg-type]
         self.factors = regex_factors(self.pattern)
-
-    def literals(self):
-        return sorted(self.factors) if self.factors else []
-
-    def required(self):
-        return self.factors
 
     def eval(self, ctx, unit):
         sub = ctx.sq.text[unit.ss:unit.se]

@@ -238,3 +238,18 @@ def test_law_without_known_history_is_not_called_not_yet_in_force():
 
 def test_departmental_measures_are_not_unknown_laws():
     assert one("依照《会计档案管理办法》", NOW).status == "not_in_corpus"
+
+
+@pytest.mark.parametrize("written", [
+    "中国人民解放军现役军官服役条例",  # two characters from 现役士兵服役条例: another regulation
+    "行政法规制定程序暂行条例",  # the predecessor of 行政法规制定程序条例
+    "女职工劳动保护规定",  # the predecessor of 女职工劳动保护特别规定
+])
+def test_two_edits_are_another_instrument_not_a_typo(written):
+    for c in check_citations(f"依照《{written}》", NOW):
+        assert c.canonical is None or c.canonical.endswith(written), (c.canonical, c.status)
+
+
+def test_punctuation_inside_names_is_ignored():
+    c = one("依照《最高人民法院关于审理偷税、抗税刑事案件具体应用法律若干问题的解释》", NOW)
+    assert c.canonical == "最高人民法院关于审理偷税抗税刑事案件具体应用法律若干问题的解释"

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Hamming, Levenshtein
 
 from ..models import Citation
 from .corpus import Corpus, LawEntry, key, load_corpus
@@ -232,11 +232,16 @@ def resolve(name: str, corpus: Corpus, day: dt.date) -> Resolution:
     found = process.extract(k, corpus.keys, scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_CUTOFF)
     close = []
     for cand, score, _ in found:
-        dist = Levenshtein.distance(k, cand)
-        # a typo never changes the kind of instrument (规划 is not 条例, 办法 is not 法)
+        # A typo is one wrong character (same length, from 5 characters) or one missing/extra character
+        # (from 7). Two edits already separate different instruments: 盗窃/抢劫, 士兵/军官, X暂行条例/X条例.
+        # A typo never changes the kind of instrument (规划 is not 条例, 办法 is not 法).
         if _kind(k) != _kind(cand):
             continue
-        if dist <= (1 if max(len(k), len(cand)) <= 10 else 2):
+        if len(k) == len(cand):
+            ok = len(k) >= 5 and Hamming.distance(k, cand) == 1
+        else:
+            ok = min(len(k), len(cand)) >= 7 and Levenshtein.distance(k, cand) == 1
+        if ok:
             close.append((cand, score))
     entries: dict[str, tuple[LawEntry, float]] = {}
     for cand, score in close:

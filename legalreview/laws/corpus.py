@@ -86,7 +86,7 @@ class LawEntry(BaseModel):
 
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "［": "(", "］": ")", "[": "(", "]": ")"})
-_DROP = re.compile(r"[\s《》〈〉<>“”\"'‘’「」·・]")
+_DROP = re.compile(r"[\s《》〈〉<>“”\"'‘’「」·・、，,]")
 _VERSION_NOTE = re.compile(r"\((?:\d{4}年)?[^()]{0,12}(?:修正|修订|修改|试行|版)\)$|\(\d{4}年?\)$")
 
 

@@ -253,3 +253,8 @@ def test_two_edits_are_another_instrument_not_a_typo(written):
 def test_punctuation_inside_names_is_ignored():
     c = one("依照《最高人民法院关于审理偷税、抗税刑事案件具体应用法律若干问题的解释》", NOW)
     assert c.canonical == "最高人民法院关于审理偷税抗税刑事案件具体应用法律若干问题的解释"
+
+
+def test_stray_spaces_in_article_numbers():
+    c = one("依照《中华人民共和国行政处罚法》 第 十六 条 第二款", NOW)
+    assert c.article == "第十六条第二款" and c.canonical == "中华人民共和国行政处罚法"

@@ -30,8 +30,8 @@ NUM = r"[零〇一二三四五六七八九十百千两0-9０-９]+"
 _WS = r"[ \t\u3000]*"
 _ITEM = rf"(?:第?[（(]{NUM}[)）]|第{NUM})项?"
 ART_RE = re.compile(
-    rf"第(?P<art>{NUM})条(?:之(?P<sub>[一二三四五六七八九十]+))?"
-    rf"(?:第(?P<para>{NUM})款)?"
+    rf"第{_WS}(?P<art>{NUM}){_WS}条(?:之(?P<sub>[一二三四五六七八九十]+))?"
+    rf"(?:{_WS}第{_WS}(?P<para>{NUM}){_WS}款)?"
     rf"(?P<items>(?:(?:第?[（(]{NUM}[)）])+项?|第{NUM}项)(?:[、和及](?:第?[（(]{NUM}[)）]|第{NUM}项))*项?)?"
 )
 # between two article references of one list
@@ -176,7 +176,7 @@ def extract(text: str) -> list[_Raw]:
                 pos = dm.end()
                 continue
             break
-        gap = re.match(r"(?:的?规定)?", text[pos:])
+        gap = re.match(r"[ \t\u3000]*(?:的?规定)?", text[pos:])
         refs, end = _parse_refs(text, pos + (gap.end() if gap else 0))
         if refs:
             r.refs = refs

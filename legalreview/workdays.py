@@ -1,8 +1,9 @@
 """Working-day arithmetic for review deadlines (审查期限).
 
 * Statutory holidays and make-up working days (调休上班) come from ``chinesecalendar``. Its data covers
-  a fixed range of years (2004–2026 in 1.11); for a year it does not cover we fall back to
-  Monday–Friday and *say so*: every result carries ``fallback=True`` and a Chinese warning.
+  a fixed range of years (2004–2026 in 1.11); a unit can add a later year's published schedule in
+  its configuration (``Calendar``); for a year nothing covers we fall back to Monday–Friday and
+  *say so*: every result carries ``fallback=True`` and a Chinese warning.
 * Periods are counted from the day after the starting day: 《中华人民共和国民法典》第二百零一条
   「按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算」.
 * Review time limits per document type are configuration (``ReviewLimits``). Defaults: major
@@ -41,29 +42,73 @@ class WorkdayResult:
         return [FALLBACK_WARNING.format(years="、".join(str(y) for y in self.fallback_years))]
 
 
-def is_workday(day: dt.date) -> tuple[bool, bool]:
-    """``(is_working_day, covered)``: ``covered`` is False when the calendar has no data for that year
-    and the answer is the Monday–Friday fallback."""
-    if _cc is not None:
+@dataclass(frozen=True)
+class Calendar:
+    """Holiday data: ``chinesecalendar``, overlaid with a unit's own schedule for years the library
+    does not cover yet (the State Council publishes each year's schedule late in the year before)::
+
+        calendar:
+          years: [2027]                      # these years are fully described below
+          holidays: [2027-01-01, 2027-02-05]  # days off (法定节假日)
+          workdays: [2027-02-14]              # make-up working days (调休上班)
+    """
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+    years: frozenset[int] = frozenset()
+
+    def is_workday(self, day: dt.date) -> tuple[bool, bool]:
+        """``(is_working_day, covered)``: ``covered`` is False when no data covers that year and the
+        answer is the Monday–Friday fallback."""
+        if day in self.workdays:
+            return True, True
+        if day in self.holidays:
+            return False, True
+        if day.year in self.years:
+            return day.weekday() < 5, True
+        if _cc is not None:
+            try:
+                return bool(_cc.is_workday(day)), True
+            except NotImplementedError:
+                pass
+        return day.weekday() < 5, False
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Calendar:
+        from .errors import InputError
+
+        if not data:
+            return cls()
         try:
-            return bool(_cc.is_workday(day)), True
-        except NotImplementedError:
-            pass
-    return day.weekday() < 5, False
+            days = {k: frozenset(d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
+                                 for d in data.get(k) or []) for k in ("holidays", "workdays")}
+            years = frozenset(int(y) for y in data.get("years") or [])
+        except (TypeError, ValueError) as e:
+            raise InputError("节假日配置（calendar）格式错误：日期应为 YYYY-MM-DD，years 为年份列表", cause=str(e)) from e
+        return cls(days["holidays"], days["workdays"], years)
 
 
-def add_workdays(start: dt.date, n: int) -> WorkdayResult:
+DEFAULT_CALENDAR = Calendar()
+
+
+def is_workday(day: dt.date, calendar: Calendar | None = None) -> tuple[bool, bool]:
+    """``(is_working_day, covered)``, see ``Calendar.is_workday``."""
+    return (calendar or DEFAULT_CALENDAR).is_workday(day)
+
+
+def add_workdays(start: dt.date, n: int, calendar: Calendar | None = None) -> WorkdayResult:
     """The date on which the ``n``-th working day after ``start`` falls (``start`` itself not counted).
 
     ``n == 0`` returns ``start``. Negative ``n`` counts backwards (the ``|n|``-th working day before).
     """
+    cal = calendar or DEFAULT_CALENDAR
     if isinstance(start, dt.datetime):
         start = start.date()
     step = 1 if n >= 0 else -1
     left, d, missing = abs(n), start, set()
     while left:
         d += dt.timedelta(days=step)
-        work, covered = is_workday(d)
+        work, covered = cal.is_workday(d)
         if not covered:
             missing.add(d.year)
         if work:
@@ -71,15 +116,16 @@ def add_workdays(start: dt.date, n: int) -> WorkdayResult:
     return WorkdayResult(d, bool(missing), tuple(sorted(missing)))
 
 
-def count_workdays(start: dt.date, end: dt.date) -> tuple[int, tuple[int, ...]]:
+def count_workdays(start: dt.date, end: dt.date, calendar: Calendar | None = None) -> tuple[int, tuple[int, ...]]:
     """``(number of working days in (start, end], years that fell back to Mon–Fri)``."""
+    cal = calendar or DEFAULT_CALENDAR
     sign = 1
     if end < start:
         start, end, sign = end, start, -1
     n, d, missing = 0, start, set()
     while d < end:
         d += dt.timedelta(days=1)
-        work, covered = is_workday(d)
+        work, covered = cal.is_workday(d)
         if not covered:
             missing.add(d.year)
         n += work
@@ -120,18 +166,23 @@ DUE_SOON_DAYS = 2  # working days left at which a request is listed as 即将到
 class ReviewLimits:
     limits: dict[str, ReviewLimit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     due_soon_days: int = DUE_SOON_DAYS
+    calendar: Calendar = DEFAULT_CALENDAR
 
     def for_type(self, doc_type: str | None) -> ReviewLimit:
         return self.limits.get(doc_type or "other") or self.limits["other"]
 
     def due_date(self, received: dt.date, doc_type: str | None) -> WorkdayResult:
-        return add_workdays(received, self.for_type(doc_type).due_days)
+        return add_workdays(received, self.for_type(doc_type).due_days, self.calendar)
+
+    def workdays_left(self, today: dt.date, due: dt.date) -> tuple[int, tuple[int, ...]]:
+        return count_workdays(today, due, self.calendar)
 
     @classmethod
     def load(cls, source: str | Path | dict[str, Any] | None = None) -> ReviewLimits:
         """Defaults, overlaid with a YAML/JSON file or dict::
 
             due_soon_days: 2
+            calendar: {years: [2027], holidays: [...], workdays: [...]}   # see Calendar
             limits:
               normative_document: {due_days: 10, min_days: 5, max_days: 15}
               agency_contract: {due_days: 5}
@@ -153,6 +204,8 @@ class ReviewLimits:
             data = source
         if not isinstance(data, dict):
             raise InputError("审查期限配置应为映射（limits: {类型: {due_days: N}}）", cause="limits config is not a mapping")
+        if data.get("calendar"):
+            out.calendar = Calendar.from_dict(data["calendar"])
         if "due_soon_days" in data:
             out.due_soon_days = int(data["due_soon_days"])
         for t, v in (data.get("limits") or {}).items():

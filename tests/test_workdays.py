@@ -67,3 +67,21 @@ def test_default_limits_and_config_overlay(tmp_path):
     bad.write_text("limits:\n  agency_contract: 5\n", encoding="utf-8")
     with pytest.raises(InputError):
         ReviewLimits.load(bad)
+
+
+def test_unit_calendar_covers_a_year_the_library_does_not(tmp_path):
+    cfg = tmp_path / "limits.yaml"
+    cfg.write_text("calendar:\n  years: [2027]\n  holidays: [2027-01-01]\n  workdays: [2027-01-09]\n", encoding="utf-8")
+    lim = ReviewLimits.load(cfg)
+    # Fri 01-01 off, Sat 01-09 a (made-up, for the test) working day; no fallback any more
+    r = add_workdays(D(2026, 12, 31), 5, lim.calendar)
+    assert r.date == D(2027, 1, 8) and not r.fallback
+    r = add_workdays(D(2027, 1, 7), 2, lim.calendar)
+    assert r.date == D(2027, 1, 9)
+    assert lim.workdays_left(D(2026, 12, 31), D(2027, 1, 11)) == (7, ())
+    # 2028 is still not covered
+    assert add_workdays(D(2027, 12, 31), 1, lim.calendar).fallback_years == (2028,)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("calendar:\n  holidays: [明年元旦]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="节假日配置"):
+        ReviewLimits.load(bad)

@@ -32,7 +32,8 @@ def _req_line(r) -> str:
     left = "" if r.workdays_left is None else f"，剩余 {r.workdays_left} 个工作日"
     probs = "" if r.errors is None else f"，违法 {r.errors}、建议 {r.warnings}"
     link = f"，修改稿（原编号 {r.resubmit_of}）" if r.resubmit_of else ""
-    return (f"[{r.id}] {URGENCY_LABELS[r.urgency]} | {r.status_label} | 期限 {r.due}{left} | {r.unit} | "
+    fb = "（节假日未收录，按周一至周五推算）" if r.due_fallback and r.status != "closed" else ""
+    return (f"[{r.id}] {URGENCY_LABELS[r.urgency]} | {r.status_label} | 期限 {r.due}{fb}{left} | {r.unit} | "
             f"{r.title or r.file_name}（{r.type_label}）{probs}{link}")
 
 

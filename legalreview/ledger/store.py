@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from ..errors import InputError, LedgerError
 from ..models import DOC_TYPE_LABELS, DOC_TYPES, ReviewReport
-from ..workdays import ReviewLimits, count_workdays
+from ..workdays import ReviewLimits
 from .db import connect, transaction
 
 STATUS_LABELS = {"registered": "待审查", "reviewed": "已审查", "closed": "已办结"}
@@ -231,7 +231,7 @@ class Ledger:
         if req.status == "closed":
             req.urgency = "closed"
             return req
-        left, _ = count_workdays(today, req.due)
+        left, _ = self.limits.workdays_left(today, req.due)
         req.workdays_left = left
         if today > req.due:
             req.urgency = "overdue"

@@ -258,3 +258,12 @@ def test_punctuation_inside_names_is_ignored():
 def test_stray_spaces_in_article_numbers():
     c = one("依照《中华人民共和国行政处罚法》 第 十六 条 第二款", NOW)
     assert c.article == "第十六条第二款" and c.canonical == "中华人民共和国行政处罚法"
+
+
+def test_document_cited_by_its_number_alone():
+    c = one("根据国办发[2018]37号文件精神，结合本镇实际", NOW)
+    assert c.canonical == "国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知"
+    assert c.raw == "国办发[2018]37号" and c.status == "ok"
+    assert check_citations("根据某政发〔2020〕9号文件精神", NOW) == []  # unknown numbers are not reported
+    c = one("根据国发〔2015〕25号文件，对企业处以罚款", NOW)
+    assert c.status == "lower_level_basis"

@@ -45,7 +45,9 @@ DOC_NO = re.compile(r"[（(](?P<no>[^（）()\n]{1,30}?号令?)[)）]")
 BARE = re.compile(
     rf"(?:依照|按照|根据|依据|违反|适用|参照)(?P<name>[\u4e00-\u9fff]{{2,30}}?(?:法|条例|法典))(?:的?规定)?(?=第{NUM}条)"
 )
-DOC_NUMBER_REF = re.compile(r"(?P<no>[\u4e00-\u9fff]{1,8}(?:发|函|令|规|办)\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号)")
+DOC_NUMBER_REF = re.compile(
+    r"(?:根据|依据|按照|依照|参照|贯彻)(?P<no>[\u4e00-\u9fff]{1,8}(?:发|函|规|办)\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号)"
+)
 
 LAWLIKE = ("法", "法典", "条例", "规定", "办法", "细则", "决定", "规则", "解释", "意见", "通知", "纲要", "准则", "决议", "批复")
 NATIONAL_LAW = ("法", "法典", "条例")
@@ -193,8 +195,20 @@ def extract(text: str) -> list[_Raw]:
         if not refs:
             continue
         out.append(_Raw(start=m.start("name"), end=end, name=name, name_end=m.end("name"), refs=refs, bare=True))
+    for m in DOC_NUMBER_REF.finditer(text):
+        # 「根据国办发〔2018〕37号文件」: a document cited by its number alone (kept only if it resolves)
+        if any(a <= m.start("no") < b for a, b in covered):
+            continue
+        out.append(_Raw(start=m.start("no"), end=m.end("no"), name=m.group("no"), name_end=m.end("no"),
+                        doc_number=doc_number_key(m.group("no")), bare=True))
     out.sort(key=lambda r: r.start)
     return out
+
+
+def doc_number_key(no: str) -> str:
+    """「国办发[2018] 37号」 -> 「国办发〔2018〕37号」."""
+    s = re.sub(r"\s", "", no)
+    return re.sub(r"[\[［(（](\d{4})[\]］)）]", r"〔\1〕", s)
 
 
 # --------------------------------------------------------------------------- resolution
@@ -409,7 +423,14 @@ def check_citations(text: str, as_of: dt.date | None = None, doc_date: dt.date |
     canonical_seen: set[str] = set()
     flagged_non_canonical: set[str] = set()
     for r in extract(text):
-        res = resolve(r.name, corpus, day)
+        if r.bare and r.doc_number and r.name == text[r.start:r.end]:
+            hits = corpus.by_doc_number.get(r.doc_number, [])
+            if len(hits) != 1:
+                continue
+            res = Resolution(hits[0], "doc_number", 100.0)
+            r.name = hits[0].name  # a document number is an exact reference: no naming remark
+        else:
+            res = resolve(r.name, corpus, day)
         first_ref = r.refs[0] if r.refs else None
         if res.entry is None and res.how == "none":
             if not r.bare and lawlike(r.name) and not _is_self(text, r):

@@ -106,6 +106,11 @@ class Corpus:
         self.snapshot = snapshot  # the latest date the national part of the corpus was checked against
         self.by_id = {e.id: e for e in entries}
         self.by_key: dict[str, list[LawEntry]] = {}
+        self.by_doc_number: dict[str, list[LawEntry]] = {}
+        for e in entries:
+            if e.doc_number:
+                no = re.sub(r"[\[［(（](\d{4})[\]］)）]", r"〔\1〕", re.sub(r"\s", "", e.doc_number))
+                self.by_doc_number.setdefault(no, []).append(e)
         for e in entries:
             for n in {e.name, *e.short_names, *e.aliases}:
                 bucket = self.by_key.setdefault(key(n), [])

@@ -444,3 +444,21 @@ def test_deepcopy_safe_segments(tmp_path):
     p = list(iter_paragraphs(body))[1]
     q = copy.deepcopy(p)
     assert [s for _, s in paragraph_segments(q)] == [s for _, s in paragraph_segments(p)]
+
+
+@pytest.mark.parametrize("depth,ok", [(40, True), (300, False)])
+def test_nested_tables(tmp_path, depth, ok):
+    base = tmp_path / "base.docx"
+    docx.Document().save(str(base))
+    inner = "<w:p><w:r><w:t>最深处</w:t></w:r></w:p>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
+    xml = f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>标题</w:t></w:r></w:p>{inner}</w:body></w:document>'
+    path = tmp_path / "嵌套.docx"
+    _docx_with_document_xml(path, xml.encode(), base)
+    if ok:
+        doc = load(path)
+        assert "最深处" in doc.text and doc.blocks[1].in_table
+    else:
+        with pytest.raises(InputError, match="嵌套过深"):
+            load(path)

@@ -142,6 +142,9 @@ def parse_xml(data: bytes, *, path, member: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
+        if "depth" in str(e).lower() or "huge" in str(e).lower():
+            raise InputError("Word 文件结构嵌套过深或单个文本过大（疑似恶意构造），已拒绝读取", path=path,
+                             cause=f"XML limits exceeded in {member}: {e}") from e
         raise InputError("Word 文件内容损坏（XML 格式错误），无法读取", path=path,
                          cause=f"malformed XML in {member}: {e}") from e
     if root is None:

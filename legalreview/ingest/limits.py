@@ -1,5 +1,20 @@
 """Reader-level resource limits (issue 9). Module-level settings; change them before calling
-``ingest.load`` (or pass ``max_bytes=`` to ``load``)."""
+``ingest.load`` (or pass ``max_bytes=`` to ``load``).
+
+What is refused, and why:
+
+* inputs larger than ``MAX_INPUT_BYTES`` (50 MB): real drafts are far smaller;
+* .docx zips whose directory announces more than ``MAX_UNCOMPRESSED_BYTES`` in total, or a compression
+  ratio above ``MAX_COMPRESSION_RATIO`` for more than 10 MB, or more than ``MAX_ZIP_MEMBERS`` members
+  (zip bombs), checked on the directory before anything is decompressed;
+* ``word/document.xml`` larger than ``MAX_DOCUMENT_XML_BYTES`` (20 MB; the parsed tree needs roughly
+  10-20x that in memory, which bounds the reader at a few hundred MB);
+* any DTD or entity declaration in the XML (billion laughs, external entities); the parser also runs
+  with ``resolve_entities=False, no_network=True, huge_tree=False`` (libxml2 then refuses nesting
+  deeper than 256 levels and single text nodes above 10 MB);
+* PDFs without a text layer (scans; no OCR), encrypted PDFs;
+* text files that are mostly NUL bytes (binary); a few stray NULs are removed with a warning.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +31,7 @@ MAX_COMPRESSION_RATIO = 100
 #: Most members in a .docx zip.
 MAX_ZIP_MEMBERS = 10_000
 #: Largest word/document.xml (uncompressed).
-MAX_DOCUMENT_XML_BYTES = 100 * 1024 * 1024
+MAX_DOCUMENT_XML_BYTES = 20 * 1024 * 1024
 #: Seconds LibreOffice may take to convert a legacy file.
 CONVERT_TIMEOUT = 120
 

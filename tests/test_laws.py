@@ -326,3 +326,15 @@ def test_held_out_zhejiang_regulations_citations():
                 assert key(c.law_name)[-2:] == key(c.canonical)[-2:] or len(key(c.law_name)) == len(key(c.canonical))
     assert total >= 500
     assert resolved / total >= 0.99, (resolved, total, unknown)
+
+
+def test_cli_laws_check_missing_file(tmp_path: Path):
+    from legalreview.cli import main
+
+    assert main(["laws", "check", str(tmp_path / "没有这个文件.docx")]) == 2
+
+
+def test_cli_laws_show_article_in_arabic_numerals():
+    r = runner.invoke(app, ["laws", "show", "中华人民共和国民法典", "-a", "1260"])
+    assert r.exit_code == 0
+    assert "同时废止" in r.output

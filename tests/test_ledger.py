@@ -293,3 +293,18 @@ def test_default_location(monkeypatch, tmp_path):
     with Ledger() as lg:
         assert lg.path == tmp_path / "env.sqlite3"
     assert (tmp_path / "env.sqlite3").exists()
+
+
+def test_materials_are_validated_kept_and_used(ledger, files, tmp_path):
+    old, _, pack = files
+    mats = tmp_path / "材料.yaml"
+    mats.write_text("items:\n  - kind: 村民会议表决\n    start: 2026-09-20\n", encoding="utf-8")
+    r = ledger.add(old, unit="南岙村", received=D(2026, 9, 28), materials=mats)
+    assert json.loads(r.materials)["name"] == "材料.yaml"
+    mats.unlink()  # the kept copy is used at review time
+    report = ledger.review(r.id, rules=[pack])
+    assert report.summary.errors >= 2
+    bad = tmp_path / "坏材料.yaml"
+    bad.write_text("items:\n  - kind: 征求意见\n    start: 2026-03-31\n    end: 2026-03-01\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        ledger.add(old, unit="南岙村", received=D(2026, 9, 28), materials=bad)

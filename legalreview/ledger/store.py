@@ -171,6 +171,9 @@ class Ledger:
             mp = Path(materials)
             if not mp.is_file():
                 raise InputError("送审材料清单不存在", path=mp, cause="materials file not found")
+            from ..materials import load_materials
+
+            load_materials(mp)  # a malformed manifest is refused at registration, not at review time
             mats = json.dumps({"name": mp.name, "text": mp.read_text(encoding="utf-8-sig")}, ensure_ascii=False)
         if resubmit_of is not None:
             self._row(resubmit_of)  # must exist

@@ -168,6 +168,28 @@ def test_list_puts_overdue_and_due_soon_first(ledger, files):
         ledger.list(status="whatever")
 
 
+def test_review_writes_opinion_and_commented_copy(ledger, tmp_path, files):
+    import docx
+
+    _, _, pack = files
+    src = tmp_path / "村规民约.docx"
+    d = docx.Document()
+    d.add_paragraph("南岙村村规民约")
+    d.add_paragraph("第一条 乱倒垃圾的，罚款二百元。")
+    d.add_paragraph("第二条 村民应当爱护公共设施。")
+    d.save(src)
+    r = ledger.add(src, unit="南岙村民委员会", received=D(2026, 9, 28))
+    opinion, commented = tmp_path / "意见书.docx", tmp_path / "批注版.docx"
+    ledger.review(r.id, rules=[pack], opinion=opinion, annotate=commented)
+    assert "南岙村村规民约" in "\n".join(p.text for p in docx.Document(str(opinion)).paragraphs)
+    from legalreview.reports.docxutil import comment_texts
+
+    comments = comment_texts(docx.Document(str(commented)))
+    assert any("村规民约无权设定罚款" in t for t in comments.values())
+    outputs = json.loads(ledger.events(r.id)[-1]["detail"])["outputs"]
+    assert outputs == [str(opinion.resolve()), str(commented.resolve())]
+
+
 def test_export_xlsx_reads_back(ledger, files, tmp_path):
     old, _, pack = files
     r = ledger.add(old, unit="南岙村民委员会", received=D(2026, 9, 28))

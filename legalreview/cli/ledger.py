@@ -77,6 +77,7 @@ def register(app: typer.Typer) -> None:
     def review_cmd(
         request_id: int = typer.Argument(..., help="台账编号"),
         output: Path = typer.Option(None, "--output", "-o", help="同时写出审查意见书（.docx）"),
+        annotate: Path = typer.Option(None, "--annotate", help="同时写出带批注的送审稿（.docx，基于登记时保存的副本）"),
         rules: list[str] = typer.Option(None, "--rules", "-r", help="追加的规则包"),
         as_of: str = typer.Option(None, "--as-of", help="法律效力基准日（YYYY-MM-DD）"),
         reviewer: str = typer.Option(None, "--reviewer", help="审查人（写入意见书）"),
@@ -88,17 +89,19 @@ def register(app: typer.Typer) -> None:
         from ..reports import render
 
         with _open(db) as lg:
-            if output is not None:
-                check_output_path(output, [lg.get(request_id).source_path or ""], force=force)
+            for out in (output, annotate):
+                if out is not None:
+                    check_output_path(out, [lg.get(request_id).source_path or ""], force=force)
             opts = {k: v for k, v in (("reviewer", reviewer), ("body", body)) if v}
             report = lg.review(request_id, rules=list(rules) if rules else None, as_of=_date(as_of, "--as-of "),
-                               opinion=output, opinion_options=opts)
+                               opinion=output, opinion_options=opts, annotate=annotate)
             typer.echo(render(report, "text"))
             s = report.summary
             typer.echo(f"已保存审查结果（编号 {request_id}）：违法 {s.errors}、建议修改 {s.warnings}、提示 {s.infos}；"
                        f"初步结论：{s.conclusion}")
-            if output is not None:
-                typer.echo(f"已写出：{output}", err=True)
+            for out in (output, annotate):
+                if out is not None:
+                    typer.echo(f"已写出：{out}", err=True)
 
     @ledger.command("list", help="列出送审件：已超期、即将到期的排在前面。")
     def list_cmd(

@@ -305,8 +305,10 @@ class Ledger:
         return report.model_copy(update={"document": doc})
 
     def review(self, request_id: int, *, rules: Any = None, as_of: dt.date | None = None,
-               opinion: str | Path | None = None, opinion_options: dict | None = None) -> ReviewReport:
-        """Review the stored copy, store the JSON report (and write the opinion .docx if asked)."""
+               opinion: str | Path | None = None, opinion_options: dict | None = None,
+               annotate: str | Path | None = None) -> ReviewReport:
+        """Review the stored copy and store the JSON report; write the opinion .docx and a commented
+        copy of the reviewed version (kept bytes) if asked, and record those outputs."""
         row = self._row(request_id)
         if row["status"] == "closed":
             raise LedgerError(f"编号 {request_id} 已办结，不能再审查；修改稿请用 --resubmit-of 重新登记",
@@ -319,6 +321,14 @@ class Ledger:
             opts = {"addressee": row["unit"]} | (opinion_options or {})
             write_opinion(report, opinion, **opts)
             outputs.append(str(Path(opinion).resolve()))
+        if annotate is not None:
+            from ..reports.annotate import annotate as write_annotated
+
+            with tempfile.TemporaryDirectory(prefix="legalreview-ledger-") as td:
+                src = Path(td) / Path(row["file_name"]).name
+                src.write_bytes(self.file_bytes(row["id"]))
+                write_annotated(report, annotate, source=src)
+            outputs.append(str(Path(annotate).resolve()))
         self.store_report(row["id"], report, outputs)
         return report
 

@@ -259,3 +259,18 @@ def test_findings_always_quote_the_text_they_point_at(parts, doc_type):
         assert text[s.start:s.end] == s.quote and s.quote
     keys = [(f.rule_id, f.start) for f in res.findings]
     assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize("match,exceptions,field,words", [
+    ("{keyword: [罚款]}", "[]", "match.keyword", ["不认识的字段「keyword」", "keywords/phrases"]),
+    ("{all: [{keywords: [a]}, {regx: b}]}", "[]", "match.all.1.regx", ["不认识的字段「regx」"]),
+    ("{keywords: [罚款]}", "[{where: clause, match: {keywords: [x]}, windw: 3}]", "exceptions.0.windw",
+     ["不认识的字段「windw」"]),
+    ("{keywords: [罚款]}", "[{where: para, match: {keywords: [x]}}]", "exceptions.0.where", ["取值无效"]),
+])
+def test_union_errors_point_at_what_the_author_wrote(tmp_path, match, exceptions, field, words):
+    with pytest.raises(RuleError) as ei:
+        load_pack(write_pack(tmp_path, rule("TT-U", match, exceptions=exceptions)), strict=False)
+    assert ei.value.field == field and ei.value.rule_id == "TT-U"
+    for w in words:
+        assert w in str(ei.value)

@@ -99,38 +99,95 @@ def _rule_id(data: Any, loc: tuple) -> str | None:
     return None
 
 
-_LOW_PRIORITY = {"missing", "extra_forbidden", "union_tag_invalid", "model_type", "dict_type"}
+_LOW_PRIORITY = {"missing", "extra_forbidden", "union_tag_invalid", "model_type", "dict_type", "string_type",
+                 "list_type"}
+MATCHER_KEYS = ("keywords", "phrases", "regex", "near", "number", "absent", "citation", "fuzzy", "tokens",
+                "materials", "ref", "all", "any", "not")
 
 
-def _best_error(errors: list[dict], node: Any) -> dict:
-    """Pick the error that says most about what the author wrote (left-to-right unions report one
-    error per member; prefer the one that goes deepest into keys the author actually wrote)."""
-
-    def score(err: dict) -> tuple:
-        _, path = node_at(node, tuple(err["loc"])) if node is not None else (None, [])
-        return (len(path), err["type"] not in _LOW_PRIORITY, -len(err["loc"]))
-
-    return max(errors, key=score)
+def _is_tag(part: Any) -> bool:
+    """A pydantic union member tag in a loc (``KeywordsMatcher``, ``str``, ``list[str]``...)."""
+    return isinstance(part, str) and (part in ("str", "int", "float", "bool") or "[" in part or part[:1].isupper())
 
 
-def _field_name(loc: tuple, data: Any) -> str:
-    parts = [str(p) for p in loc]
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        parts = parts[2:]
-    # drop pydantic union member names (CamelCase class names) that are not keys of the file
-    parts = [p for p in parts if not (p[:1].isupper() and p[1:2].islower() and p.endswith(("Matcher", "Set", "Exception", "Spec")))
-             and p not in ("str", "list[str]", "function-after[_something(), ExceptionSet]")]
-    return ".".join(parts) or "(顶层)"
+def _split_loc(loc: tuple, data: Any) -> tuple[list, int | None, int]:
+    """The loc parts that name places in the file, the index of the first union member tag in
+    ``loc`` (None if none), and how many parts exist in the file (a missing key does not)."""
+    cur = data
+    clean: list = []
+    first_tag = None
+    found = 0
+    for i, part in enumerate(loc):
+        if isinstance(cur, dict) and part in cur:
+            clean.append(part)
+            cur = cur[part]
+            found += 1
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            clean.append(part)
+            cur = cur[part]
+            found += 1
+        elif _is_tag(part) or not isinstance(cur, dict):
+            if first_tag is None:
+                first_tag = i
+        else:
+            clean.append(part)  # a missing key
+            cur = None
+    return clean, first_tag, found
+
+
+def _best_error(errors: list[dict], data: Any) -> dict:
+    """Pick the error that says most about what the author wrote. Left-to-right unions report one
+    error per member: prefer errors deep in keys the author wrote, from the member with the fewest
+    complaints (the one the author most likely meant)."""
+    split = [_split_loc(tuple(e["loc"]), data) for e in errors]
+    branch_count: dict[tuple, int] = {}
+    for e, (_, tag, _) in zip(errors, split):
+        if tag is not None:
+            key = tuple(e["loc"][:tag + 1])
+            branch_count[key] = branch_count.get(key, 0) + 1
+
+    def score(i: int) -> tuple:
+        e = errors[i]
+        _, tag, found = split[i]
+        n = branch_count.get(tuple(e["loc"][:tag + 1]), 0) if tag is not None else 0
+        return (found, -n, e["type"] not in _LOW_PRIORITY, -len(e["loc"]))
+
+    return errors[max(range(len(errors)), key=score)]
+
+
+def _chinese(err: dict, clean: list) -> str:
+    t = err["type"]
+    last = str(clean[-1]) if clean else ""
+    msg = err.get("msg", "")
+    if t == "extra_forbidden":
+        hint = ""
+        if len(clean) >= 2 and clean[-2] in ("match", "not", "anchor") or (len(clean) >= 3 and clean[-3] in ("all", "any")):
+            hint = "；匹配器应为 " + "/".join(MATCHER_KEYS) + " 之一"
+        return f"不认识的字段「{last}」（可能是拼写错误）{hint}"
+    if t == "missing":
+        return f"缺少必填字段「{last}」"
+    if t in ("literal_error", "enum"):
+        return f"取值无效：{msg}"
+    if t == "string_pattern_mismatch":
+        return f"格式不符合要求：{msg}"
+    if t in ("too_short", "too_long"):
+        return f"长度不符合要求：{msg}"
+    if t.endswith("_type") or t.endswith("_parsing"):
+        return f"类型不对：{msg}"
+    if t == "value_error":
+        return f"取值无效：{msg.removeprefix('Value error, ')}"
+    return msg or "格式错误"
 
 
 def validation_error(e: ValidationError, path: Path, data: Any, node: Any) -> RuleError:
     errs = e.errors(include_url=False)
-    err = _best_error(errs, node)
+    err = _best_error(errs, data)
     loc = tuple(err["loc"])
-    msg = err.get("msg", "格式错误")
-    return RuleError(f"规则格式错误：{msg}", path=path, rule_id=_rule_id(data, loc),
-                     field=_field_name(loc, data), line=line_of(node, loc),
-                     cause=f"{len(errs)} validation error(s); first: {'.'.join(map(str, loc))}: {msg}")
+    clean, _, _ = _split_loc(loc, data)
+    field = clean[2:] if len(clean) >= 2 and clean[0] == "rules" and isinstance(clean[1], int) else clean
+    return RuleError(f"规则格式错误：{_chinese(err, clean)}", path=path, rule_id=_rule_id(data, loc),
+                     field=".".join(map(str, field)) or "(顶层)", line=line_of(node, tuple(clean)),
+                     cause=f"{len(errs)} validation error(s); {'.'.join(map(str, loc))}: {err.get('msg', '')}")
 
 
 def read_pack_file(path: Path) -> LoadedFile:

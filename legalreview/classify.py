@@ -43,7 +43,7 @@ CONTRACT_TITLE_END = r"(?:合同|协议|协议书|合同书|契约|承诺书|意
 @dataclass(frozen=True)
 class Signal:
     doc_type: str
-    where: str  # title | head | tail | body | number | issuer
+    where: str  # title (candidate title lines) | head (first HEAD_CHARS) | body (whole text) | number (文号)
     pattern: re.Pattern
     weight: float
     reason: str
@@ -170,7 +170,7 @@ def _title_candidates(doc: Document) -> list[str]:
             out.append(ln[:40])
             break
         out.append(ln)
-    # merge a title broken over two lines (「……关于支持重点产业」+「加快发展的实施意见」) for the end-anchored patterns
+    # a title broken over two lines still matches: 「关于……」 on the first, the 「……实施意见」 end on the second
     seen, uniq = set(), []
     for t in out:
         if t and t not in seen:

@@ -272,3 +272,13 @@ def test_phrasings_inside_a_convention(tmp_path, clause, rule):
     assert hits, [(f.rule_id, f.quote) for f in report.findings]
     assert all(h.quote in clause for h in hits)
     assert all(f.start >= report.document.text.index("二、") for f in report.findings if f.rule_id.startswith("VR-"))
+
+
+def test_unpunctuated_list_items_are_clauses_not_headings(tmp_path):
+    p = tmp_path / "g.txt"
+    p.write_text("某村村规民约\n第五章 奖惩\n第十条 违反本村规民约的，视情节轻重作如下处理\n（一）批评教育\n"
+                 "（二）罚款50—500元\n（三）取消当年福利\n（四）游街示众\n", encoding="utf-8")
+    report = review(p, doc_type="village_rules")
+    got = {(f.rule_id, f.quote) for f in report.findings if f.rule_id.startswith("VR-")}
+    assert got == {("VR-FINE", "罚款50—500元"), ("VR-WELFARE-CUT", "取消当年福利"),
+                   ("VR-SHAME-HUMILIATE", "游街示众")}

@@ -263,10 +263,9 @@ def evaluate_report(file: str, row: dict[str, Any], report: ReviewReport, *, abs
     cache: dict = {}
     complete = bool(row.get("complete", True))
     absent_rules = set(absent_rules)
-    de = DocEval(file=file, doc_type=row["doc_type"], reviewed_as=report.document.doc_type,
-                 detected_type=(detected or (report.document.doc_type, report.document.doc_type_confidence))[0],
-                 detected_confidence=(detected or (report.document.doc_type, report.document.doc_type_confidence))[1],
-                 complete=complete)
+    det_type, det_conf = detected or (report.document.doc_type, report.document.doc_type_confidence)
+    de = DocEval(file=file, doc_type=row["doc_type"], reviewed_as=report.document.doc_type, detected_type=det_type,
+                 detected_confidence=det_conf, complete=complete)
 
     expected = []  # (item, spans)
     for e in row.get("expected_findings", []) or []:

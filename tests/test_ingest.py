@@ -462,3 +462,24 @@ def test_nested_tables(tmp_path, depth, ok):
     else:
         with pytest.raises(InputError, match="嵌套过深"):
             load(path)
+
+
+def test_content_controls_moves_and_simple_fields(tmp_path):
+    base = tmp_path / "base.docx"
+    docx.Document().save(str(base))
+    xml = (f'<w:document xmlns:w="{W}"><w:body>'
+           '<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+           '<w:p><w:r><w:t>甲</w:t></w:r><w:sdt><w:sdtContent><w:r><w:t>乙</w:t></w:r></w:sdtContent></w:sdt>'
+           '<w:moveFrom w:id="1" w:author="a"><w:r><w:t>旧位置</w:t></w:r></w:moveFrom>'
+           '<w:moveTo w:id="2" w:author="a"><w:r><w:t>新位置</w:t></w:r></w:moveTo>'
+           '<w:fldSimple w:instr=" PAGE "><w:r><w:t>3</w:t></w:r></w:fldSimple>'
+           '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE </w:instrText></w:r>'
+           '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>今天</w:t></w:r>'
+           '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+           '<w:r><w:noBreakHyphen/><w:t>丙</w:t></w:r></w:p>'
+           '<w:sectPr/></w:body></w:document>')
+    path = tmp_path / "控件.docx"
+    _docx_with_document_xml(path, xml.encode(), base)
+    doc = load(path, structure=False)
+    assert doc.text == "控件里的段落\n甲乙新位置3今天-丙"
+    assert [b.source for b in doc.blocks] == ["docx:p:0", "docx:p:1"]

@@ -188,7 +188,11 @@ def compile_rules(rules: dict[str, schema.Rule], origin: dict[str, LoadedFile], 
 
 
 def spec_name(spec_or: schema.ExceptionSet, i: int) -> str:
-    return spec_or.description or f"内联例外{i + 1}"
+    """Display name of an inline exception: its description (shortened) or its position."""
+    d = " ".join(spec_or.description.split())
+    if not d:
+        return f"内联例外{i + 1}"
+    return d if len(d) <= 24 else d[:24] + "…"
 
 
 def build_automaton(compiled: list[CRule]):

@@ -101,12 +101,18 @@ def make_pdf(lines: list[str]) -> bytes:
     return bytes(out)
 
 
-def _docx_with_document_xml(path: Path, xml: bytes, base: Path) -> None:
-    """Copy the zip ``base`` to ``path`` replacing word/document.xml."""
+def _docx_with_document_xml(tmp_path: Path, name: str, xml: bytes, extra: dict | None = None) -> Path:
+    """A real python-docx package whose word/document.xml is replaced by ``xml`` (plus ``extra`` members)."""
+    base = tmp_path / "_base.docx"
+    docx.Document().save(str(base))
+    path = tmp_path / name
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = xml if info.filename == "word/document.xml" else src.read(info.filename)
             dst.writestr(info.filename, data)
+        for k, v in (extra or {}).items():
+            dst.writestr(k, v)
+    return path
 
 
 def _assert_blocks(doc) -> None:
@@ -315,46 +321,35 @@ def test_zip_without_document_xml(tmp_path):
 
 
 def test_malformed_document_xml(tmp_path):
-    base = tmp_path / "base.docx"
-    docx.Document().save(str(base))
-    path = tmp_path / "坏XML.docx"
-    _docx_with_document_xml(path, b"<w:document xmlns:w='%s'><w:body><w:p>" % W.encode(), base)
+    path = _docx_with_document_xml(tmp_path, "坏XML.docx", b"<w:document xmlns:w='%s'><w:body><w:p>" % W.encode())
     with pytest.raises(InputError, match="XML"):
         load(path)
 
 
 def test_entity_expansion_dtd_refused(tmp_path):
     """A billion-laughs document.xml is refused without expanding anything."""
-    base = tmp_path / "base.docx"
-    docx.Document().save(str(base))
     lol = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
            + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
                       for i in range(1, 10))
            + b']>\n<w:document xmlns:w="' + W.encode() + b'"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>'
            b'</w:body></w:document>')
-    path = tmp_path / "实体炸弹.docx"
-    _docx_with_document_xml(path, lol, base)
+    path = _docx_with_document_xml(tmp_path, "实体炸弹.docx", lol)
     with pytest.raises(InputError, match="DTD") as e:
         load(path)
     assert "实体炸弹.docx" in str(e.value)
     # an external entity (XXE) is refused the same way
     xxe = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
            b'<w:document xmlns:w="' + W.encode() + b'"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>')
-    path2 = tmp_path / "xxe.docx"
-    _docx_with_document_xml(path2, xxe, base)
+    path2 = _docx_with_document_xml(tmp_path, "xxe.docx", xxe)
     with pytest.raises(InputError, match="DTD"):
         load(path2)
 
 
 def test_zip_bomb_refused_from_directory(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
-    base = tmp_path / "base.docx"
-    docx.Document().save(str(base))
-    path = tmp_path / "炸弹.docx"
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info.filename, src.read(info.filename))
-        dst.writestr("word/media/pad.bin", b"\x00" * (2 * 1024 * 1024))
+    xml = f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>正文</w:t></w:r></w:p></w:body></w:document>'
+    path = _docx_with_document_xml(tmp_path, "炸弹.docx", xml.encode(),
+                                   {"word/media/pad.bin": b"\x00" * (2 * 1024 * 1024)})
     with pytest.raises(InputError, match="压缩炸弹"):
         load(path)
 
@@ -448,14 +443,11 @@ def test_deepcopy_safe_segments(tmp_path):
 
 @pytest.mark.parametrize("depth,ok", [(40, True), (300, False)])
 def test_nested_tables(tmp_path, depth, ok):
-    base = tmp_path / "base.docx"
-    docx.Document().save(str(base))
     inner = "<w:p><w:r><w:t>最深处</w:t></w:r></w:p>"
     for _ in range(depth):
         inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
     xml = f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>标题</w:t></w:r></w:p>{inner}</w:body></w:document>'
-    path = tmp_path / "嵌套.docx"
-    _docx_with_document_xml(path, xml.encode(), base)
+    path = _docx_with_document_xml(tmp_path, "嵌套.docx", xml.encode())
     if ok:
         doc = load(path)
         assert "最深处" in doc.text and doc.blocks[1].in_table
@@ -465,8 +457,6 @@ def test_nested_tables(tmp_path, depth, ok):
 
 
 def test_content_controls_moves_and_simple_fields(tmp_path):
-    base = tmp_path / "base.docx"
-    docx.Document().save(str(base))
     xml = (f'<w:document xmlns:w="{W}"><w:body>'
            '<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p></w:sdtContent></w:sdt>'
            '<w:p><w:r><w:t>甲</w:t></w:r><w:sdt><w:sdtContent><w:r><w:t>乙</w:t></w:r></w:sdtContent></w:sdt>'
@@ -478,8 +468,7 @@ def test_content_controls_moves_and_simple_fields(tmp_path):
            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
            '<w:r><w:noBreakHyphen/><w:t>丙</w:t></w:r></w:p>'
            '<w:sectPr/></w:body></w:document>')
-    path = tmp_path / "控件.docx"
-    _docx_with_document_xml(path, xml.encode(), base)
+    path = _docx_with_document_xml(tmp_path, "控件.docx", xml.encode())
     doc = load(path, structure=False)
     assert doc.text == "控件里的段落\n甲乙新位置3今天-丙"
     assert [b.source for b in doc.blocks] == ["docx:p:0", "docx:p:1"]

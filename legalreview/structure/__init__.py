@@ -37,9 +37,10 @@ _WS = " \t\u3000\u00a0\ufeff\r"
 _CN = "零〇○一二三四五六七八九十百千两"
 _SP = "[ \u3000\t]*"
 
-_CHAPTER = re.compile(rf"第{_SP}[{NUM_CHARS}](?:{_SP}[{NUM_CHARS}])*{_SP}[章编]")
-_SECTION = re.compile(rf"第{_SP}[{NUM_CHARS}](?:{_SP}[{NUM_CHARS}])*{_SP}节")
-_ARTICLE = re.compile(rf"第{_SP}[{NUM_CHARS}](?:{_SP}[{NUM_CHARS}])*{_SP}条(?![例件款约])")
+_ORDINAL = rf"第{_SP}[{NUM_CHARS}](?:{_SP}[{NUM_CHARS}])*{_SP}"  # 第十二 / 第 1 2 (spaced digits)
+_CHAPTER = re.compile(rf"{_ORDINAL}[章编]")
+_SECTION = re.compile(rf"{_ORDINAL}节")
+_ARTICLE = re.compile(rf"{_ORDINAL}条(?![例件款约])")
 _CN_DUN = re.compile(rf"[{_CN}]{{1,4}}{_SP}[、．.](?![\d０-９])")
 _REFERENCE = re.compile(r"(?:规定|所|中|的|至|和|或|、|第|之)")
 _CN_PAREN = re.compile(rf"[（(]{_SP}[{_CN}]{{1,4}}{_SP}[）)]")

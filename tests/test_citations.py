@@ -267,3 +267,10 @@ def test_document_cited_by_its_number_alone():
     assert check_citations("根据某政发〔2020〕9号文件精神", NOW) == []  # unknown numbers are not reported
     c = one("根据国发〔2015〕25号文件，对企业处以罚款", NOW)
     assert c.status == "lower_level_basis"
+
+
+def test_stale_article_names_the_current_number_when_known():
+    # 立法法 2015 第八条 (matters only a law may regulate) is 第十一条 since the 2023 amendment
+    c = one("根据《中华人民共和国立法法》第八条，本办法不得设定", D(2024, 1, 1), D(2016, 1, 1))
+    assert c.status == "stale_article"
+    assert "现行文本中为第十一条" in c.message

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from legalreview.laws.corpus import LawEntry, key  # noqa: E402
-from legalreview.laws.numerals import cn_to_int  # noqa: E402
+from legalreview.laws.numerals import article_label, cn_to_int  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "laws"
 OUT = ROOT / "corpora" / "laws" / "laws.json"
@@ -261,6 +261,19 @@ def build() -> tuple[list[dict], list[str]]:
         versions = [v for v in versions if v["date"]]
         versions.sort(key=lambda v: v["date"])
         arts = latest["articles"]
+        # where ../shared/laws holds an earlier text too, find where each of its articles went
+        for date_s, p in paths[:-1]:
+            d = _date(date_s)
+            v = next((x for x in versions if x["date"] == d), None)
+            if v is None:
+                continue
+            moved = renumbering(parsed(p)["articles"], arts)
+            if moved:
+                v["moved"] = {article_label(a): article_label(b) for a, b in sorted(moved.items())}
+                if len(moved) > 0.2 * len(parsed(p)["articles"]):
+                    nxt = next((x for x in versions if x["date"] > d), None)
+                    if nxt is not None:
+                        nxt["renumbered"] = True
         if stale:
             for v in versions:
                 v["articles"] = None
@@ -394,7 +407,6 @@ def build() -> tuple[list[dict], list[str]]:
                 found = n
                 break
         if found is not None:
-            from legalreview.laws.numerals import article_label
             basis = f"《{succ['name']}》{article_label(found)}"
             if e.get("repeal_basis") and e["repeal_basis"] != basis:
                 problems.append(f"{e['name']}: repeal_basis {e['repeal_basis']} corrected to {basis}")
@@ -442,11 +454,29 @@ def build() -> tuple[list[dict], list[str]]:
     out = []
     for e in sorted(entries.values(), key=lambda e: e["id"]):
         e = {k: v for k, v in e.items() if not k.startswith("_")}
-        from legalreview.laws.numerals import article_label
         e["articles"] = {article_label(n): t for n, t in sorted(e["articles"].items())}
         LawEntry.model_validate(e)  # fail early on bad data
         out.append(e)
     return out, problems
+
+
+def renumbering(old: dict[int, str], new: dict[int, str]) -> dict[int, int]:
+    """Old article number -> new article number, for articles whose text survived (similarity >= 80)
+    under another number. Articles that kept their number or vanished are left out."""
+    from rapidfuzz import fuzz, process
+
+    new_items = list(new.items())
+    texts = [t for _, t in new_items]
+    out = {}
+    for n, t in old.items():
+        if n in new and fuzz.ratio(t, new[n]) >= 80:
+            continue
+        best = process.extractOne(t, texts, scorer=fuzz.ratio, score_cutoff=80)
+        if best is not None:
+            m = new_items[best[2]][0]
+            if m != n:
+                out[n] = m
+    return out
 
 
 def snapshot_date() -> dt.date:

@@ -361,8 +361,9 @@ def _stale(entry: LawEntry, n: int | None, as_of: dt.date, doc_date: dt.date | N
         if later:
             v = later[-1]
             why = f"文件依据的是{base.date.year}年版本" if year is None else f"引用的是{year}年版本"
-            return (f"{why}的条文序号；该法于{_fmt(v.date)}{v.kind}（{_fmt(v.starts)}施行）后条文序号已调整，"
-                    f"第{int_to_cn(n)}条应按现行文本核对")
+            now = base.moved.get(f"第{int_to_cn(n)}条")
+            where = f"，该条内容在现行文本中为{now}" if now else f"，第{int_to_cn(n)}条应按现行文本核对"
+            return f"{why}的条文序号；该法于{_fmt(v.date)}{v.kind}（{_fmt(v.starts)}施行）后条文序号已调整{where}"
     return None
 
 

@@ -32,6 +32,7 @@ class Version(BaseModel):
     articles: int | None = None  # highest article number of this version
     renumbered: bool = False  # article numbers changed substantially with this version
     verified: bool = True
+    moved: dict[str, str] = Field(default_factory=dict)  # 「第八十二条」 of this text is 「第九十三条」 now
 
     @property
     def starts(self) -> dt.date:

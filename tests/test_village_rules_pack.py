@@ -282,3 +282,21 @@ def test_unpunctuated_list_items_are_clauses_not_headings(tmp_path):
     got = {(f.rule_id, f.quote) for f in report.findings if f.rule_id.startswith("VR-")}
     assert got == {("VR-FINE", "罚款50—500元"), ("VR-WELFARE-CUT", "取消当年福利"),
                    ("VR-SHAME-HUMILIATE", "游街示众")}
+
+
+def test_project_sample_conventions_fully_covered():
+    from tests.conftest import ROOT
+
+    samples = ROOT / "corpora" / "samples"
+    rows = [json.loads(x) for x in (samples / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    rows = [r for r in rows if r["doc_type"] == "village_rules"]
+    assert rows
+    for row in rows:
+        report = review(samples / row["file"], doc_type="village_rules")
+        spans = [(f.start, f.end) for f in report.findings if f.severity in ("error", "warning")]
+        for exp in row["expected_findings"]:
+            span = _find(report.document.text, exp["quote"])
+            assert span is not None, exp["quote"]
+            assert any(s < span[1] and span[0] < e for s, e in spans), (row["file"], exp["quote"])
+        fines = [f.quote for f in report.findings if f.rule_id == "VR-FINE"]
+        assert any("三倍的罚款" in q for q in fines), fines

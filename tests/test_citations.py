@@ -274,3 +274,10 @@ def test_stale_article_names_the_current_number_when_known():
     c = one("根据《中华人民共和国立法法》第八条，本办法不得设定", D(2024, 1, 1), D(2016, 1, 1))
     assert c.status == "stale_article"
     assert "现行文本中为第十一条" in c.message
+
+
+def test_lower_level_basis_not_for_lawful_referral():
+    text = "根据《清溪镇关于加强森林防火工作的通知》，野外用火的，由林业部门依法处罚。"
+    assert [c.status for c in check_citations(text, NOW)] == ["not_in_corpus"]
+    text = "根据《国务院关于税收等优惠政策相关事项的通知》，违规的报税务机关依法处理并处以罚款。"
+    assert [c.status for c in check_citations(text, NOW)] == ["ok"]

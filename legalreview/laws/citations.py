@@ -60,6 +60,8 @@ _PLACE = re.compile(
 _NOT_PLACE = ("城市", "都市", "超市", "上市", "城区", "社区矫正", "特区", "农村", "城镇")
 PENALTY_WORDS = re.compile(r"罚款|处罚|处以|没收|吊销|暂扣|拘留|行政许可|审批|许可证|强制措施|强制执行|查封|扣押|冻结|责令停产|责令关闭")
 NEGATION = re.compile(r"不得|严禁|禁止|无权|不能")
+# the penalty is left to the competent authority under its own law: 「由林业部门依法处罚」, 「报…依法处理」
+REFERRAL = re.compile(r"依法|依照.{0,12}(?:法|条例)|由.{0,12}(?:部门|机关|局)|报.{0,8}(?:部门|机关|局)|移送|移交")
 
 TYPO_MIN_LEN = 4
 FUZZY_CUTOFF = 85.0
@@ -343,7 +345,8 @@ def _penalty_context(text: str, start: int, end: int) -> bool:
     m = PENALTY_WORDS.search(window)
     if not m:
         return False
-    return not NEGATION.search(window[: m.start()])
+    before = window[: m.start()]
+    return not NEGATION.search(before) and not REFERRAL.search(before)
 
 
 def _stale(entry: LawEntry, n: int | None, as_of: dt.date, doc_date: dt.date | None, year: int | None) -> str | None:

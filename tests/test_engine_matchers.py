@@ -205,3 +205,14 @@ def test_checklist_not_applicable_items_only_on_request():
     full = review_text(text, doc_type="village_rules", checklist_all=True)
     na = [c for c in full.checklist if c.status == "不适用"]
     assert na and len(full.checklist) == len(default.checklist) + len(na)
+
+
+def test_compiled_pack_pickles_after_tokens_used(tmp_path):
+    import pickle
+
+    body = rule("TT-TOK", '{tokens: [[{ORTH: 罚款}]]}', scope="sentence")
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
+    assert ids(findings(pack, "对违反者处罚款500元。"), "TT-TOK")
+    clone = pickle.loads(pickle.dumps(pack))
+    assert ids(findings(clone, "对违反者处罚款500元。"), "TT-TOK")
+    assert [r.id for r in clone.compiled] == [r.id for r in pack.compiled]

@@ -470,6 +470,9 @@ class Tokens(CMatcher):
         self.patterns = patterns
         self._matcher = None
 
+    def __getstate__(self):  # a RulePack pickles (batch workers); the spaCy matcher is rebuilt lazily
+        return {**self.__dict__, "_matcher": None}
+
     def matcher(self):
         if self._matcher is None:
             from spacy.matcher import Matcher

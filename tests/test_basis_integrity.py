@@ -40,7 +40,7 @@ def _walk(node, path, rule_id):
                 yield from _walk(v, path, rid)
     elif isinstance(node, list):
         for v in node:
-            yield from _walk(v, path, rid if False else rule_id)
+            yield from _walk(v, path, rule_id)
 
 
 def shared_article_text(laws: Path, entry, n: int) -> str | None:

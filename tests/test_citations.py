@@ -281,3 +281,20 @@ def test_lower_level_basis_not_for_lawful_referral():
     assert [c.status for c in check_citations(text, NOW)] == ["not_in_corpus"]
     text = "根据《国务院关于税收等优惠政策相关事项的通知》，违规的报税务机关依法处理并处以罚款。"
     assert [c.status for c in check_citations(text, NOW)] == ["ok"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = list("《》〈〉（）()〔〕第条款项之至、和十百千一二三四五六七八九零0123456789 \n。；，") + [
+    "中华人民共和国", "行政处罚法", "合同法", "浙江省", "条例", "办法", "依照", "罚款", "国办发", "2018", "号", "修订"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=60).map("".join))
+def test_random_text_never_crashes_and_offsets_hold(text):
+    for c in check_citations(text, NOW, D(2019, 1, 1)):
+        assert 0 <= c.start < c.end <= len(text)
+        assert text[c.start : c.end] == c.raw
+        assert c.status in ("ok", "repealed", "unknown", "ambiguous", "article_out_of_range", "stale_article",
+                            "non_canonical", "lower_level_basis", "not_yet_in_force", "not_in_corpus")

@@ -298,3 +298,17 @@ def test_random_text_never_crashes_and_offsets_hold(text):
         assert text[c.start : c.end] == c.raw
         assert c.status in ("ok", "repealed", "unknown", "ambiguous", "article_out_of_range", "stale_article",
                             "non_canonical", "lower_level_basis", "not_yet_in_force", "not_in_corpus")
+
+
+def test_typo_close_to_two_laws_is_ambiguous_not_a_guess():
+    c = one("依照《中华人民共和国城村集体所有制企业条例》", NOW)  # 乡村… or 城镇…?
+    assert c.status == "ambiguous" and c.canonical is None
+    assert set(c.candidates) == {"中华人民共和国乡村集体所有制企业条例", "中华人民共和国城镇集体所有制企业条例"}
+    c = one("依照《中华人民共和国城镇规划法》", NOW)  # too short to call a typo: suggestions only
+    assert c.status == "unknown"
+    assert {"中华人民共和国城乡规划法", "中华人民共和国城市规划法"} <= set(c.candidates)
+
+
+def test_short_names_one_character_apart_are_different_laws():
+    for c in check_citations("依照《盐业管理条例》", NOW):
+        assert c.canonical != "物业管理条例"

@@ -64,7 +64,7 @@ NEGATION = re.compile(r"不得|严禁|禁止|无权|不能")
 REFERRAL = re.compile(r"依法|依照.{0,12}(?:法|条例)|由.{0,12}(?:部门|机关|局)|报.{0,8}(?:部门|机关|局)|移送|移交")
 
 TYPO_MIN_LEN = 4
-FUZZY_CUTOFF = 85.0
+FUZZY_CUTOFF = 75.0  # a pre-filter only: the edit-distance rules in resolve() decide
 
 
 @dataclass
@@ -248,13 +248,14 @@ def resolve(name: str, corpus: Corpus, day: dt.date) -> Resolution:
     found = process.extract(k, corpus.keys, scorer=fuzz.ratio, limit=6, score_cutoff=FUZZY_CUTOFF)
     close = []
     for cand, score, _ in found:
-        # A typo is one wrong character (same length, from 5 characters) or one missing/extra character
+        # A typo is one wrong character (same length, from 8 characters: 盐业管理条例 is not 物业管理条例)
+        # or one missing/extra character
         # (from 7). Two edits already separate different instruments: 盗窃/抢劫, 士兵/军官, X暂行条例/X条例.
         # A typo never changes the kind of instrument (规划 is not 条例, 办法 is not 法).
         if _kind(k) != _kind(cand):
             continue
         if len(k) == len(cand):
-            ok = len(k) >= 5 and Hamming.distance(k, cand) == 1
+            ok = len(k) >= 8 and Hamming.distance(k, cand) == 1
         else:
             ok = min(len(k), len(cand)) >= 7 and Levenshtein.distance(k, cand) == 1
         if ok:

@@ -84,6 +84,12 @@ def test_regex_rejects_nested_quantifiers(pattern):
         compile_regex(pattern)
 
 
+@pytest.mark.parametrize("pattern", ["(?<=罚款+)元", "(unclosed", "a{2,1}"])
+def test_regex_invalid_refused_at_load_although_compiled_lazily(pattern):
+    with pytest.raises(CompileError, match="正则表达式无效"):
+        compile_regex(pattern)
+
+
 def test_regex_num_expansion_and_escaped_backslash_allowed():
     assert compile_regex(r"罚款{NUM}元").search("罚款两千元")
     assert compile_regex(r"\\b").search("a\\b")  # an escaped backslash followed by b is fine

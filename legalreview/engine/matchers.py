@@ -96,23 +96,78 @@ def _walk_repeats(items, inside_variable: bool) -> None:
 _FACTORS: dict[str, frozenset[str] | None] = {}
 
 
+class LazyPattern:
+    """A validated regex whose ``re.compile`` happens on first use: most rules of a pack never run
+    their regex on a given document (their literal factors do not occur), so cold start skips it."""
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int):
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern | None = None
+
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def finditer(self, *a):
+        return self.compiled().finditer(*a)
+
+    def search(self, *a):
+        return self.compiled().search(*a)
+
+    def __getstate__(self):
+        return (self.pattern, self.flags)
+
+    def __setstate__(self, state):
+        self.pattern, self.flags = state
+        self._compiled = None
+
+
+def _check_lookbehind(items) -> None:
+    """``re`` only rejects variable-width look-behind when compiling; check it while validating."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            direction, sub = av
+            if direction < 0:
+                lo, hi = sub.getwidth()
+                if lo != hi:
+                    raise CompileError("正则表达式无效：后顾断言 (?<=…)/(?<!…) 必须是固定长度",
+                                       cause="look-behind requires fixed-width pattern")
+            _check_lookbehind(sub)
+        elif op == c.SUBPATTERN:
+            _check_lookbehind(av[-1])
+        elif op == c.BRANCH:
+            for alt in av[1]:
+                _check_lookbehind(alt)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            _check_lookbehind(av[2])
+        elif op == getattr(c, "ATOMIC_GROUP", None):
+            _check_lookbehind(av)
+
+
 @lru_cache(maxsize=4096)
-def compile_regex(pattern: str) -> re.Pattern:
-    """Validate and compile a rule regex (``{NUM}`` → numeral class). Cached: packs reuse the
-    same named patterns in many rules. The parse used for validation also yields the pattern's
-    literal factors (``regex_factors``)."""
+def compile_regex(pattern: str) -> LazyPattern:
+    """Validate a rule regex (``{NUM}`` → numeral class) and return it, compiled on first use.
+    Cached: packs reuse the same named patterns in many rules. The validation parse also yields the
+    pattern's literal factors (``regex_factors``)."""
     _check_escapes(pattern)
     expanded = pattern.replace("{NUM}", NUM_CLASS)
-    try:
-        compiled = re.compile(expanded)
-    except re.error as e:
-        raise CompileError(f"正则表达式无效：{e}", cause=f"re.error: {e}") from e
     from re import _parser  # type: ignore[attr-defined]
 
-    parsed = _parser.parse(expanded)
+    try:
+        parsed = _parser.parse(expanded)
+        _check_lookbehind(parsed)
+    except (re.error, OverflowError, RecursionError) as e:
+        raise CompileError(f"正则表达式无效：{e}", cause=f"re.error: {e}") from e
     _walk_repeats(parsed, (False, False))
-    _FACTORS[compiled.pattern] = None if compiled.flags & re.IGNORECASE else _factors(parsed)
-    return compiled
+    flags = parsed.state.flags
+    _FACTORS[expanded] = None if flags & re.IGNORECASE else _factors(parsed)
+    return LazyPattern(expanded, flags)
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -165,14 +220,12 @@ def _factors(items) -> frozenset[str] | None:
     return best
 
 
-def regex_factors(pattern: re.Pattern) -> frozenset[str] | None:
+def regex_factors(pattern: LazyPattern) -> frozenset[str] | None:
     """Literals of which one occurs in every match of a pattern made by ``compile_regex``."""
     if pattern.pattern not in _FACTORS:
-        if pattern.flags & re.IGNORECASE:
-            return None
         from re import _parser  # type: ignore[attr-defined]
 
-        _FACTORS[pattern.pattern] = _factors(_parser.parse(pattern.pattern))
+        _FACTORS[pattern.pattern] = None if pattern.flags & re.IGNORECASE else _factors(_parser.parse(pattern.pattern))
     return _FACTORS[pattern.pattern]
 
 
@@ -600,6 +653,17 @@ class NotM(CMatcher):
 
     def describe(self):
         return f"非（{self.child.describe()}）"
+
+
+def lazy_patterns(m: CMatcher):
+    """Every ``LazyPattern`` in a compiled matcher tree (self-tests force-compile them)."""
+    for v in vars(m).values():
+        items = v if isinstance(v, list) else [v]
+        for x in items:
+            if isinstance(x, LazyPattern):
+                yield x
+            elif isinstance(x, CMatcher):
+                yield from lazy_patterns(x)
 
 
 # --------------------------------------------------------------------------- compiling

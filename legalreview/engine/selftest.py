@@ -7,6 +7,7 @@ Each example is reviewed as a tiny Document of the rule's first doc_type (``inge
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,15 @@ def check_example(pack: RulePack, cr: CRule, text: str, positive: bool) -> str |
 
 
 def test_rule(pack: RulePack, cr: CRule) -> list[ExampleFailure]:
+    from .matchers import lazy_patterns
+
     out = []
+    for m in [cr.matcher] + [ce.matcher for ce in cr.exceptions if ce.matcher is not None]:
+        for pat in lazy_patterns(m):
+            try:
+                pat.compiled()
+            except re.error as e:
+                out.append(ExampleFailure(cr.id, "正则", pat.pattern, f"正则表达式无法编译：{e}", cr.origin))
     for kind, examples, positive in (("正例", cr.rule.examples.positive, True),
                                      ("反例", cr.rule.examples.negative, False)):
         for ex in examples:

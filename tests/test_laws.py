@@ -338,3 +338,13 @@ def test_cli_laws_show_article_in_arabic_numerals():
     r = runner.invoke(app, ["laws", "show", "中华人民共和国民法典", "-a", "1260"])
     assert r.exit_code == 0
     assert "同时废止" in r.output
+
+
+def test_cli_laws_search():
+    r = runner.invoke(app, ["laws", "search", "村民委员会"])
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0].startswith("《中华人民共和国村民委员会组织法》")
+    assert any("浙江省实施《中华人民共和国村民委员会组织法》办法" in x for x in lines)
+    r = runner.invoke(app, ["laws", "search", "合同法"])
+    assert "已废止（2021-01-01）" in r.output

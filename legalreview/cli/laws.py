@@ -98,6 +98,28 @@ def register(app: typer.Typer) -> None:
         bad = sum(c.status not in ("ok", "not_in_corpus") for c in cites)
         typer.echo(f"共 {len(cites)} 处引用，{bad} 处需要处理（审查基准日 {day.isoformat()}）。", err=True)
 
+    @group.command("search", help="按名称查找法律法规库条目（名称包含关键词，或与之相近）。")
+    def search_cmd(
+        words: str = typer.Argument(..., help="名称中的关键词，如 村民委员会"),
+        limit: int = typer.Option(20, "--limit", "-n", help="最多列出多少条"),
+    ) -> None:
+        from ..laws import load_corpus
+        from ..laws.citations import closest
+        from ..laws.corpus import LEVEL_RANK, key
+
+        corpus = load_corpus()
+        k = key(words)
+        hits = [e for e in corpus.entries if k and k in key(e.name)]
+        hits.sort(key=lambda e: (e.repealed is not None, LEVEL_RANK[e.level], len(e.name)))
+        for e in closest(words, corpus, limit=limit, cutoff=60):
+            if e not in hits:
+                hits.append(e)
+        if not hits:
+            raise LegalReviewError(f"法律法规库中没有与「{words}」相关的条目", cause="no match")
+        for e in hits[:limit]:
+            state = f"已废止（{e.repealed.isoformat()}）" if e.repealed else "有效" if e.verified else "未核实"
+            typer.echo(f"《{e.name}》\t{e.level}\t{state}")
+
     @group.command("show", help="查看法律法规库中的一个条目：名称、效力层级、制定机关、版本与条文数、废止情况。")
     def show_cmd(
         name: str = typer.Argument(..., help="法规名称（全称、简称或常见别名均可）"),

@@ -406,6 +406,19 @@ def build() -> tuple[list[dict], list[str]]:
             if "废止" in t and short in t:
                 found = n
                 break
+        if found is None and succ.get("_shared_name"):
+            # an earlier text of the successor (反间谍法 2014 repealed the 1993 国家安全法)
+            for date_s, p in sorted(files.get(succ["_shared_name"], []), key=lambda t: t[0] or ""):
+                for n, t in sorted(parsed(p)["articles"].items()):
+                    if "废止" in t and short in t:
+                        e["repeal_basis"] = f"《{succ['name']}》（{date_s or ''}文本）{article_label(n)}"
+                        e["verified"] = True
+                        found = -1
+                        break
+                if found == -1:
+                    break
+            if found == -1:
+                continue
         if found is not None:
             basis = f"《{succ['name']}》{article_label(found)}"
             if e.get("repeal_basis") and e["repeal_basis"] != basis:

@@ -312,3 +312,15 @@ def test_typo_close_to_two_laws_is_ambiguous_not_a_guess():
 def test_short_names_one_character_apart_are_different_laws():
     for c in check_citations("依照《盐业管理条例》", NOW):
         assert c.canonical != "物业管理条例"
+
+
+@pytest.mark.parametrize("number", ["（国办发〔2018〕37号）", "（国办发[2018]37号）", "(国办发(2018)37号)"])
+def test_document_number_brackets(number):
+    c = one(f"根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》{number}第一条", NOW)
+    assert c.raw.endswith("第一条") and c.article == "第一条"
+    assert c.status == "ok"
+
+
+def test_wrong_document_number_is_reported():
+    c = one("根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕73号）", NOW)
+    assert c.status == "non_canonical" and "国办发〔2018〕37号" in c.message

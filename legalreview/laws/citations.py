@@ -41,7 +41,7 @@ VERSION_NOTE = re.compile(
     r"[（(](?P<year>\d{4})年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:第[一二三四五六七八九十]+次)?"
     r"(?:修正|修订|修改|版|公布|施行|通过)?(?:本|文本)?[)）]"
 )
-DOC_NO = re.compile(r"[（(](?P<no>[^（）()\n]{1,30}?号令?)[)）]")
+DOC_NO = re.compile(r"[（(](?P<no>(?:[^（）()\n]|[（(]\d{4}[)）]){1,30}?号令?)[)）]")
 BARE = re.compile(
     rf"(?:依照|按照|根据|依据|违反|适用|参照)(?P<name>[\u4e00-\u9fff]{{2,30}}?(?:法|条例|法典))(?:的?规定)?(?=第{NUM}条)"
 )
@@ -409,6 +409,9 @@ def _check(r: _Raw, ref: tuple | None, res: Resolution, text: str, as_of: dt.dat
                 f"《{e.name}》是规范性文件，不能作为设定罚款、行政许可或行政强制措施的依据（应以法律、法规、规章为依据）", None)
     if res.how == "typo":
         return "non_canonical", f"《{r.name}》疑似笔误，应为《{e.name}》", None
+    if r.doc_number and e.doc_number and not r.bare and "〔" in doc_number_key(e.doc_number):
+        if doc_number_key(r.doc_number) != doc_number_key(e.doc_number):
+            return "non_canonical", f"《{e.name}》的文号是{e.doc_number}，文中写作{r.doc_number}", None
     if _clean(r.name) != _clean(e.name) and e.name not in canonical_seen:
         return "non_canonical", f"《{r.name}》不是规范名称，应写作《{e.name}》", None
     return "ok", "", None

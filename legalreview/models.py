@@ -81,6 +81,9 @@ class Block(_Model):
     source: str
     in_table: bool = False
     style: str | None = None
+    # Word automatic numbering rendered for this paragraph (「第一条」, 「（三）」, 「1.」). It is NOT part
+    # of Document.text (offsets map to real runs); the structure parser treats it as the block's marker.
+    list_label: str | None = None
 
 
 class Node(_Model):

@@ -108,6 +108,8 @@ def _docx_with_document_xml(tmp_path: Path, name: str, xml: bytes, extra: dict |
     path = tmp_path / name
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            if info.filename in (extra or {}):
+                continue
             data = xml if info.filename == "word/document.xml" else src.read(info.filename)
             dst.writestr(info.filename, data)
         for k, v in (extra or {}).items():
@@ -472,3 +474,40 @@ def test_content_controls_moves_and_simple_fields(tmp_path):
     doc = load(path, structure=False)
     assert doc.text == "控件里的段落\n甲乙新位置3今天-丙"
     assert [b.source for b in doc.blocks] == ["docx:p:0", "docx:p:1"]
+
+
+NUMBERING = f"""<w:numbering xmlns:w="{W}">
+<w:abstractNum w:abstractNumId="0">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="1">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+</w:numbering>"""
+
+
+def test_word_auto_numbering_becomes_structure(tmp_path):
+    """Articles numbered by a Word list (「第%1条」, chineseCounting) keep their text as typed, but the
+    rendered label drives the structure."""
+
+    def p(text, num=None, lvl=0):
+        ppr = (f'<w:pPr><w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr>'
+               if num else "")
+        return f"<w:p>{ppr}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    body = (p("某某村村规民约") + p("村民应当遵守法律法规。", 1) + p("有下列行为之一的，予以批评教育：", 1)
+            + p("乱倒垃圾的；", 1, 1) + p("乱搭乱建的。", 1, 1) + p("要点", 2) + p("本规约自通过之日起施行。", 1))
+    xml = f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
+    path = _docx_with_document_xml(tmp_path, "自动编号.docx", xml.encode(), {"word/numbering.xml": NUMBERING})
+    doc = load(path)
+    assert "第一条" not in doc.text  # the label is not inserted into the text
+    assert [b.list_label for b in doc.blocks] == [None, "第一条", "第二条", "（一）", "（二）", None, "第三条"]
+    arts = [n for n in doc.walk() if n.kind == "article"]
+    assert [a.location for a in arts] == ["第一条", "第二条", "第三条"]
+    # the bulleted paragraph has no label: it is the second 款 of 第二条
+    assert doc.location_of(doc.text.index("乱搭乱建")) == "第二条第一款第（二）项"
+    assert doc.location_of(doc.text.index("要点")) == "第二条第二款"
+    assert doc.text[arts[0].start:arts[0].end] == "村民应当遵守法律法规。"

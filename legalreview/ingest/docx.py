@@ -155,16 +155,22 @@ def parse_xml(data: bytes, *, path, member: str) -> etree._Element:
     return root
 
 
-def _style_names(zf: zipfile.ZipFile, path) -> dict[str, str]:
+def _optional_part(zf: zipfile.ZipFile, name: str, path):
+    """Parse an optional part (styles, numbering); a missing or damaged one is ignored."""
     try:
-        data = zf.read("word/styles.xml")
-    except ZIP_READ_ERRORS:  # styles are optional: a damaged styles part only loses style names
-        return {}
+        data = zf.read(name)
+    except ZIP_READ_ERRORS:  # optional parts: a damaged one only loses style names / list labels
+        return None
     try:
-        root = parse_xml(data, path=path, member="word/styles.xml")
+        return parse_xml(data, path=path, member=name)
     except InputError:
-        return {}
+        return None
+
+
+def _style_names(root) -> dict[str, str]:
     names: dict[str, str] = {}
+    if root is None:
+        return names
     for ns in _NSS:
         for st in root.iter(f"{{{ns}}}style"):
             sid = st.get(f"{{{ns}}}styleId")
@@ -205,7 +211,9 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
         except ZIP_READ_ERRORS as e:
             raise InputError("Word 文件已损坏，无法解压", path=p, cause=f"zip member error: {e}") from e
         root = parse_xml(xml, path=p, member="word/document.xml")
-        styles = _style_names(zf, p)
+        styles_root = _optional_part(zf, "word/styles.xml", p)
+        numbering_root = _optional_part(zf, "word/numbering.xml", p)
+    styles = _style_names(styles_root)
     body = None
     for ns in _NSS:
         body = root.find(f"{{{ns}}}body")
@@ -213,6 +221,11 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
             break
     if body is None:
         raise InputError("Word 文件结构异常（没有正文 w:body）", path=p, cause="no w:body element")
+    numbering = None
+    if numbering_root is not None:
+        from .numbering import Numbering
+
+        numbering = Numbering(numbering_root, styles_root, etree.QName(root).namespace or W_NS)
 
     pieces: list[str] = []
     blocks: list[Block] = []
@@ -223,8 +236,9 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
             t = t.replace("\x00", "\ufffd")
         if n:
             pos += 1
+        label = numbering.label(para) if numbering is not None else None
         blocks.append(Block(index=n, start=pos, end=pos + len(t), source=f"docx:p:{n}", in_table=in_table,
-                            style=_style_of(para, styles)))
+                            style=_style_of(para, styles), list_label=label))
         pieces.append(t)
         pos += len(t)
     text = "\n".join(pieces)

@@ -282,7 +282,13 @@ def parse(doc: Document) -> Document:
     lines = _lines(text)
     if not lines:
         return doc.model_copy(update={"outline": []})
-    markers = [_marker(ln.s) for ln in lines]
+    # Word list numbering (Block.list_label) is a marker that is not in the text
+    labels: dict[int, str] = {}
+    for b in doc.blocks:
+        if b.list_label:
+            t = text[b.start:b.end]
+            labels[b.start + len(t) - len(t.lstrip(_WS))] = b.list_label
+    markers = [_marker(labels[ln.start]) if ln.start in labels else _marker(ln.s) for ln in lines]
     first_marker = next((i for i, m in enumerate(markers) if m), -1)
     header = _find_header(text, lines, first_marker)
     title_end = header.get("title", (0, 0))[1]
@@ -488,7 +494,7 @@ def _split_paragraphs(art: Node, text: str, lines: list[_Line], line_starts: lis
         if j >= 0 and ln.start <= child_ends[j]:
             continue
         if k == 0:
-            rest = ln.s[len(art.label):].strip(_WS)
+            rest = (ln.s[len(art.label):] if ln.s.startswith(art.label) else ln.s).strip(_WS)
             if not rest or len(rest) <= 20 and not re.search(r"[。；，,：:]", rest):
                 continue  # 「第五条」 or 「第五条 目的」: a heading, not a paragraph
         starts.append(ln)

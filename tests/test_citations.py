@@ -324,3 +324,10 @@ def test_document_number_brackets(number):
 def test_wrong_document_number_is_reported():
     c = one("根据《国务院办公厅关于加强行政规范性文件制定和监督管理工作的通知》（国办发〔2018〕73号）", NOW)
     assert c.status == "non_canonical" and "国办发〔2018〕37号" in c.message
+
+
+def test_version_note_with_a_year_the_law_has_no_version_of():
+    c = one("《中华人民共和国立法法》（2019年修正）第十一条", NOW)
+    assert c.status == "non_canonical" and "没有2019年的版本" in c.message
+    c = one("《中华人民共和国立法法》（2023年修正）第十一条", NOW)
+    assert c.status == "ok"

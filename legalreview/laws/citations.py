@@ -409,6 +409,11 @@ def _check(r: _Raw, ref: tuple | None, res: Resolution, text: str, as_of: dt.dat
                 f"《{e.name}》是规范性文件，不能作为设定罚款、行政许可或行政强制措施的依据（应以法律、法规、规章为依据）", None)
     if res.how == "typo":
         return "non_canonical", f"《{r.name}》疑似笔误，应为《{e.name}》", None
+    if r.version_year and e.history_complete and e.versions and all(v.verified for v in e.versions):
+        years = {v.date.year for v in e.versions} | {v.starts.year for v in e.versions}
+        if r.version_year not in years:
+            listed = "、".join(f"{v.date.year}年{v.kind}" for v in e.versions)
+            return "non_canonical", f"《{e.name}》没有{r.version_year}年的版本（{listed}），请核对版本说明", None
     if r.doc_number and e.doc_number and not r.bare and "〔" in doc_number_key(e.doc_number):
         if doc_number_key(r.doc_number) != doc_number_key(e.doc_number):
             return "non_canonical", f"《{e.name}》的文号是{e.doc_number}，文中写作{r.doc_number}", None

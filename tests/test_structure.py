@@ -306,3 +306,23 @@ def test_run_on_contract_on_one_line():
     assert doc.text[clauses[1].start:clauses[1].end].startswith("二、租赁期限三年")
     assert doc.location_of(doc.text.index("优先承租权")) == "二、"
     check_invariants(doc)
+
+
+def test_word_title_style_wins(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("浙江省某某县人民政府")
+    d.add_paragraph("某某县农村宅基地管理办法", style="Title")
+    d.add_paragraph("第一条 为了规范农村宅基地管理，制定本办法。")
+    path = tmp_path / "标题样式.docx"
+    d.save(str(path))
+    assert load(path).title == "某某县农村宅基地管理办法"
+
+
+def test_spaced_party_labels_and_key_value_lines_are_not_titles():
+    doc = _parse("案件基本信息\n当事人：张某\n行政处罚决定书\n一、违法事实\n内容。\n")
+    assert doc.title == "行政处罚决定书"
+    doc = _parse("租赁合同\n甲  方：某某镇人民政府\n乙\u3000方：张某\n一、租期一年。\n")
+    assert [n.label for n in doc.outline if n.kind == "party"] == ["甲方", "乙方"]
+    check_invariants(doc)

@@ -48,7 +48,7 @@ _AR_DOT = re.compile(r"[0-9０-９]{1,3}(?:、|[.．](?![0-9０-９]))")
 _AR_PAREN = re.compile(r"[（(]\s*[0-9０-９]{1,3}\s*[）)]")
 _CIRCLED = re.compile(r"[\u2460-\u2473\u2776-\u277f]")
 _ATTACH = re.compile(rf"附{_SP}件{_SP}(?:[0-9０-９{_CN}]{{1,3}}{_SP})?(?:[：:、.．]|$|(?<=[0-9０-９{_CN}])|{_SP})")
-_PARTY = re.compile(r"(?:甲|乙|丙|丁)方|发包方|承包方|出租方|承租方|出让方|受让方|委托方|受托方|买方|卖方")
+_PARTY = re.compile(r"(?:甲|乙|丙|丁)[ \u3000]*方|发包方|承包方|出租方|承租方|出让方|受让方|委托方|受托方|买方|卖方")
 _PARTY_LINE = re.compile(rf"(?:(?:{_PARTY.pattern})(?:[（(][^）)\n]{{0,20}}[）)])?|[^：:\n]{{1,12}}[（(](?:{_PARTY.pattern})[）)]){_SP}[:：]")
 _SIGN_LINE = re.compile(rf"(?:(?:{_PARTY.pattern})|法定代表人|委托代理人|负责人|代表人|签约代表)"
                         r"[^\n]{0,30}(?:盖章|签字|签名|签章|公章|印章|\(章\)|（章）|签订|签约)")
@@ -64,6 +64,7 @@ _TITLE_PREFIX = re.compile(r"^(.{4,60}?(?:村规民约|居民公约|公约|章�
                            r"实施方案|方案|决定|细则|规则))")
 _ORG = re.compile(r"(?:人民政府|政府|委员会|村委会|居委会|办公室|办事处|管委会|局|厅|街道|镇|乡|村|社区|公司|中心|"
                   r"支部|党委|党工委|委|所|院|部|会|室|队|站|组|集团|合作社|大会)(?:[（(]?(?:盖章|章|印)[）)]?)?$")
+_GENERIC_HEADING = re.compile(r"^(?:案件|基本)?(?:基本)?信息$|^目录$|^正文$|^说明$|^前言$|^案件基本信息$")
 _DATE_ONLY = re.compile(rf"^(?:(?:签订|签约|签署|成文|印发|发文|落款)?日期{_SP}[:：])?[（(]?{_SP}(?:{DATE_RE.pattern}){_SP}(?:印发|发布|制定|通过|修订|施行|起施行)?{_SP}[）)]?$")
 
 
@@ -159,7 +160,7 @@ def _is_doc_word_line(s: str) -> bool:
         re.search(r"(村规民约|居民公约|社区公约|自治章程)", s))
 
 
-def _find_header(text: str, lines: list[_Line], first_marker: int) -> dict:
+def _find_header(text: str, lines: list[_Line], first_marker: int, title_styled: set[int] = frozenset()) -> dict:
     """Title, 文号 and addressee among the lines before the first structural marker."""
     out: dict = {}
     head = lines[:max(first_marker, 0)][:12] if first_marker >= 0 else lines[:12]
@@ -176,15 +177,17 @@ def _find_header(text: str, lines: list[_Line], first_marker: int) -> dict:
         s = ln.s
         if "doc_number" in out and out["doc_number"][0] >= ln.start and out["doc_number"][1] <= ln.end:
             continue
-        if len(s) > 80 or s.endswith(("：", ":")) or s.endswith(("。", "；")) and not _is_doc_word_line(s):
+        if len(s) > 80 or s.endswith(("：", ":")) or re.match(r"^[^：:《》]{1,16}[：:]", s) or s.endswith(("。", "；")) and not _is_doc_word_line(s):
             continue
         if _DATE_ONLY.match(s) or re.fullmatch(r".{2,30}文件", s) or re.match(
                 r"^(签发人|密级|发文|抄送|主题词|(?:合同|协议)?编号|No|NO|附件)", s):
             continue
         cands.append((k, ln))
-    title_ln = None
-    for k, ln in cands:
-        if _is_doc_word_line(ln.s) or not (_ORG.search(ln.s) and len(ln.s) <= 40):
+    # a paragraph in Word's Title style wins; then a line naming a document kind; then the first line
+    # that is neither an issuer header nor a generic section heading (「案件基本信息」)
+    title_ln = next(((k, ln) for k, ln in cands if ln.start in title_styled), None)
+    for k, ln in cands if title_ln is None else ():
+        if _is_doc_word_line(ln.s) or not (_ORG.search(ln.s) and len(ln.s) <= 40 or _GENERIC_HEADING.match(ln.s)):
             title_ln = (k, ln)
             break
     if title_ln is None and cands:
@@ -290,7 +293,9 @@ def parse(doc: Document) -> Document:
             labels[b.start + len(t) - len(t.lstrip(_WS))] = b.list_label
     markers = [_marker(labels[ln.start]) if ln.start in labels else _marker(ln.s) for ln in lines]
     first_marker = next((i for i, m in enumerate(markers) if m), -1)
-    header = _find_header(text, lines, first_marker)
+    title_styled = {b.start + len(text[b.start:b.end]) - len(text[b.start:b.end].lstrip(_WS))
+                    for b in doc.blocks[:20] if b.style and b.style.lower() in ("title", "标题")}
+    header = _find_header(text, lines, first_marker, title_styled)
     title_end = header.get("title", (0, 0))[1]
     body_from = next((i for i, ln in enumerate(lines) if ln.start >= title_end), len(lines)) if "title" in header else 0
     sig = _find_signature(lines, max(body_from, 1))
@@ -348,7 +353,7 @@ def parse(doc: Document) -> Document:
                                                and re.match(r"^[^：:，。；]{1,14}[：:]", ln.s)):
                     if _PARTY_LINE.match(ln.s):
                         m = _PARTY.search(ln.s[:20])
-                        who = m.group(0) if m else ""
+                        who = re.sub(rf"[{_WS}]", "", m.group(0)) if m else ""
                         parties.append(Node(kind="party", label=who, location=who, start=ln.start, end=ln.end))
                     else:
                         parties[-1].end = ln.end

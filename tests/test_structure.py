@@ -326,3 +326,16 @@ def test_spaced_party_labels_and_key_value_lines_are_not_titles():
     doc = _parse("租赁合同\n甲  方：某某镇人民政府\n乙\u3000方：张某\n一、租期一年。\n")
     assert [n.label for n in doc.outline if n.kind == "party"] == ["甲方", "乙方"]
     check_invariants(doc)
+
+
+def test_full_width_digits_private_use_and_many_articles():
+    doc = _parse("某某办法\n第１２条 甲\ue000乙。\n第１３条 Ａｂｃ混合ｓｃｒｉｐｔ。\n")
+    assert [(n.number, n.location) for n in doc.walk() if n.kind == "article"] == [(12, "第十二条"), (13, "第十三条")]
+    many = "某某办法\n" + "\n".join(f"第{int_to_cn(i)}条 内容。" for i in range(1, 3001))
+    doc = _parse(many)
+    arts = [n for n in doc.walk() if n.kind == "article"]
+    assert len(arts) == 3000 and arts[-1].location == "第三千条" and arts[-1].number == 3000
+    line = "某某办法\n第一条 " + "村民应当遵守法律法规" * 50000
+    doc = _parse(line)
+    assert [n.location for n in doc.walk() if n.kind == "article"] == ["第一条"]
+    check_invariants(doc)

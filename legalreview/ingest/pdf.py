@@ -4,7 +4,7 @@ Lines wrapped by the PDF layout are re-joined into paragraphs: a line is merged 
 one unless the previous line ends a sentence (。！？：；) or the line starts a structural marker
 (第X条/章, 一、, （一）, 1., 附件, 甲方/乙方...). Each paragraph is one Block ``pdf:<page>:<n>`` (page
 and paragraph numbered from 0 within the page). Chinese needs no separator, so merged lines are
-concatenated directly (a space is kept between two Latin/digit ends).
+concatenated directly (a space is kept between two Latin/digit ends). Page-number lines are dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..models import Block, Document
 _STARTS_BLOCK = re.compile(
     r"^\s*(第[零〇一二三四五六七八九十百千两\d]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]"
     r"|附件|附：|甲方|乙方|丙方|[一二三四五六七八九十〇○零]{4}年|\d{4}年)")
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?)[-—–－\s]*$")
 _ENDS_BLOCK = re.compile(r"[。！？：；!?:;]\s*$")
 
 
@@ -27,7 +28,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     paras: list[str] = []
     for raw in lines:
         line = raw.strip()
-        if not line:
+        if not line or _PAGE_NUMBER.match(line):  # page numbers (「- 3 -」, 「第3页 共5页」) are layout, not text
             continue
         if paras and not _ENDS_BLOCK.search(paras[-1]) and not _STARTS_BLOCK.match(line) and len(paras[-1]) >= 15:
             sep = " " if paras[-1][-1].isascii() and paras[-1][-1].isalnum() and line[0].isascii() and line[0].isalnum() else ""

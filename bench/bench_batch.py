@@ -47,9 +47,10 @@ def run_one(input_dir: str, out_dir: str, workers: int, opinions: bool) -> dict:
                                                         doc_type="village_rules"), on_item=on_item)
     t_end = time.perf_counter()
     n = len(stamps)
-    steady = (n - 1) / (stamps[-1] - stamps[0]) if n > 1 and stamps[-1] > stamps[0] else None
     import resource
 
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    steady = (n - 1) / (stamps[-1] - stamps[0]) if n > 1 and stamps[-1] > stamps[0] else None
     return {
         "workers": workers, "opinions": opinions, "documents": n, "failed": result.count("failed"),
         "output_errors": sum(bool(i.output_errors) for i in result.items), "findings": findings,
@@ -64,6 +65,7 @@ def run_one(input_dir: str, out_dir: str, workers: int, opinions: bool) -> dict:
         # CPU time per document inside the worker: what the machine could do if nobody else used it
         "cpu_ms_per_doc": round(1000 * sum(cpu) / len(cpu), 2) if cpu else None,
         "cpu_bound_docs_per_s": round(workers * len(cpu) / sum(cpu), 1) if cpu and sum(cpu) else None,
+        "parent_cpu_s": round(me.ru_utime + me.ru_stime, 2), "workers_cpu_s": round(kids.ru_utime + kids.ru_stime, 2),
         "loadavg_1min_before": round(load_before, 2), "loadavg_1min_after": round(os.getloadavg()[0], 2),
     }
 

@@ -150,17 +150,20 @@ def write_doc(path: Path, paragraphs: list[str], fmt: str) -> None:
 
 
 def names(rng: random.Random, n: int) -> list[tuple[str, str]]:
-    """n distinct (town, village) pairs, villages grouped by town."""
+    """n distinct (town, village) pairs, 25 villages a town (a village name may recur in another
+    town, as it does in real counties); towns get a 「第N」 prefix past 144 towns."""
     towns = [a + b + "镇" for a in TOWN_A for b in TOWN_B]
     rng.shuffle(towns)
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     out = []
     while len(out) < n:
+        k = len(out) // 25
+        town = towns[k % len(towns)] if k < len(towns) else f"{towns[k % len(towns)][:-1]}{k // len(towns) + 1}镇"
         v = rng.choice(VIL_A) + rng.choice(VIL_B) + ("" if rng.random() < 0.7 else rng.choice(VIL_B)) + "村"
-        if v in seen:
+        if (town, v) in seen:
             continue
-        seen.add(v)
-        out.append((towns[len(out) // 25 % len(towns)], v))
+        seen.add((town, v))
+        out.append((town, v))
     return out
 
 

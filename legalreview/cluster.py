@@ -184,6 +184,7 @@ def cluster_clauses(refs: Sequence[ClauseRef], threshold: float = DEFAULT_THRESH
 def describe(cluster: Cluster, doc_type: str | None = None) -> str:
     """「该条款出现在 37 个村的村规民约中」 (village rules) or 「该条款出现在 5 份文件中」."""
     if doc_type == "village_rules":
-        villages = {m.village or m.doc for m in cluster.members}
+        # one village = one name in one folder (two towns may each have a 「新村」)
+        villages = {(m.doc.rpartition("/")[0], m.village) if m.village else m.doc for m in cluster.members}
         return f"该条款出现在 {len(villages)} 个村的村规民约中"
     return f"该条款出现在 {cluster.n_docs} 份文件中"

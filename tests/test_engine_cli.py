@@ -90,3 +90,30 @@ def test_rules_list_show_schema(tmp_path):
     schema = json.loads(r.stdout)
     assert {"pack", "rules", "extends", "overrides"} <= set(schema["properties"])
     assert "Rule" in schema["$defs"] and "ExceptionSet" in schema["$defs"]
+
+
+def test_review_real_docx_with_user_rule_in_table_and_body(tmp_path):
+    import docx
+
+    from legalreview.pipeline import review
+
+    pack = tmp_path / "my_rules.yaml"
+    pack.write_text(USER_PACK, encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph("某村村规民约")
+    d.add_paragraph("第一条 为了维护村容村貌，制定本村规民约。")
+    d.add_paragraph("第二条 养犬户须交  押金五百元。")
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "养狗登记"
+    table.cell(0, 1).text = "养狗的缴纳保证金二百元"
+    d.add_paragraph("第三条 村民委员会不得向养犬户收取押金。")
+    path = tmp_path / "村规民约.docx"
+    d.save(path)
+    report = review(path, doc_type="village_rules", rules=[str(pack)], explain=True)
+    mine = [f for f in report.findings if f.rule_id == "LOC-DOG"]
+    assert [f.quote for f in mine] == ["养犬户须交  押金五百元", "养狗的缴纳保证金二百元"]
+    assert mine[0].location.startswith("第二条")
+    text = report.document.text
+    assert all(text[f.start:f.end] == f.quote for f in report.findings)
+    supp = [s for s in report.suppressed if s.rule_id == "LOC-DOG"]
+    assert [s.exception for s in supp] == ["negation"] and "不得" in supp[0].quote

@@ -50,7 +50,19 @@ def review(
         from .waivers import apply_waivers
 
         findings = apply_waivers(findings, waivers)
+        result.checklist = waive_checklist(result.checklist, findings)
     return build_report(doc, findings, result, pack, as_of)
+
+
+def waive_checklist(checklist, findings):
+    """An item whose every finding was waived (with a reviewer's reason) counts as 符合."""
+    waived = {f.id for f in findings if f.waived}
+    out = []
+    for c in checklist:
+        if c.status == "不符合" and c.finding_ids and all(i in waived for i in c.finding_ids):
+            c = c.model_copy(update={"status": "符合", "note": f"发现的{len(c.finding_ids)}处问题均已由审查人豁免（理由见问题清单）"})
+        out.append(c)
+    return out
 
 
 def review_text(text: str, doc_type: str | None = None, rules: Any = None, **kw) -> ReviewReport:

@@ -216,3 +216,19 @@ def test_compiled_pack_pickles_after_tokens_used(tmp_path):
     clone = pickle.loads(pickle.dumps(pack))
     assert ids(findings(clone, "对违反者处罚款500元。"), "TT-TOK")
     assert [r.id for r in clone.compiled] == [r.id for r in pack.compiled]
+
+
+def test_checklist_item_with_all_findings_waived_counts_as_conforming(tmp_path):
+    from legalreview.pipeline import review_text
+
+    text = "某村村规民约\n第一条 乱倒垃圾的，罚款五十元。\n"
+    plain = review_text(text, doc_type="village_rules")
+    fine = [f for f in plain.findings if f.rule_id == "VR-FINE"]
+    assert fine
+    item = next(c for c in plain.checklist if fine[0].id in c.finding_ids)
+    assert item.status == "不符合"
+    waivers = [{"rule_id": f.rule_id, "quote": f.quote, "reason": "测试豁免", "reviewer": "张三"}
+               for f in plain.findings if f.checklist_item == item.item_id]
+    waived = review_text(text, doc_type="village_rules", waivers=waivers)
+    entry = next(c for c in waived.checklist if c.item_id == item.item_id)
+    assert entry.status == "符合" and "豁免" in entry.note

@@ -357,3 +357,21 @@ def test_validity_rules_follow_title_and_params():
     regular = trial.replace("暂行办法", "办法")
     ids = {f.rule_id for f in review_text(regular, doc_type="normative_document").findings}
     assert not ids & {"FM-VALIDITY-TRIAL", "FM-VALIDITY-TOO-LONG", "FM-VALIDITY-MISSING"}
+
+
+def test_normative_document_procedure_from_materials():
+    partial = {"items": [{"kind": "征求意见", "start": "2025-04-01", "end": "2025-04-10"}]}
+    report = review_text(ND_LAWFUL, doc_type="normative_document", materials=partial)
+    by_rule = {f.rule_id: f for f in report.findings}
+    assert "少于30日" in by_rule["ND-PROC-COMMENT"].message
+    assert {"ND-PROC-LEGAL-REVIEW", "ND-PROC-COLLECTIVE", "ND-PROC-FAIR-COMPETITION"} <= set(by_rule)
+    assert {c.item_id: c.status for c in report.checklist}["PROCEDURE"] == "不符合"
+    full = {"items": [
+        {"kind": "征求意见", "start": "2025-04-01", "end": "2025-05-06"},
+        {"kind": "公平竞争审查", "start": "2025-05-07", "end": "2025-05-09"},
+        {"kind": "合法性审查", "start": "2025-05-10", "end": "2025-05-16"},
+        {"kind": "集体讨论", "start": "2025-05-19"},
+    ]}
+    report = review_text(ND_LAWFUL, doc_type="normative_document", materials=full)
+    assert not [f.rule_id for f in report.findings if f.rule_id.startswith("ND-PROC-")]
+    assert {c.item_id: c.status for c in report.checklist}["PROCEDURE"] == "符合"

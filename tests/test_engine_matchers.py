@@ -232,3 +232,16 @@ def test_checklist_item_with_all_findings_waived_counts_as_conforming(tmp_path):
     waived = review_text(text, doc_type="village_rules", waivers=waivers)
     entry = next(c for c in waived.checklist if c.item_id == item.item_id)
     assert entry.status == "符合" and "豁免" in entry.note
+
+
+def test_article_scope_spans_the_paragraphs_of_one_article(tmp_path):
+    body = rule("TT-ART", "{all: [{keywords: [养犬]}, {keywords: [押金]}]}", scope="article")
+    pack = load_pack(write_pack(tmp_path, body), strict=False)
+    text = ("某村村规民约\n第一条 村民养犬应当登记。\n需要时缴纳押金。\n第二条 村民应当爱护环境。\n"
+            "第三条 押金由村里统一管理。\n")
+    res = findings(pack, text)
+    (f,) = ids(res, "TT-ART")
+    assert f.location.startswith("第一条") and f.quote == "第一条 村民养犬应当登记。"[4:]
+    sentence_pack = load_pack(write_pack(tmp_path, rule("TT-ART", "{all: [{keywords: [养犬]}, {keywords: [押金]}]}",
+                                                        scope="sentence"), name="s"), strict=False)
+    assert not ids(findings(sentence_pack, text), "TT-ART")

@@ -511,3 +511,20 @@ def test_word_auto_numbering_becomes_structure(tmp_path):
     assert doc.location_of(doc.text.index("乱搭乱建")) == "第二条第一款第（二）项"
     assert doc.location_of(doc.text.index("要点")) == "第二条第二款"
     assert doc.text[arts[0].start:arts[0].end] == "村民应当遵守法律法规。"
+
+
+def test_utf8_with_a_truncated_character_stays_utf8(tmp_path):
+    good = ("某某村村规民约\n第一条 村民应当遵守法律法规。\n" * 20).encode()
+    path = tmp_path / "截断.txt"
+    path.write_bytes(good + "第二条".encode()[:-1])
+    doc = load(path, structure=False)
+    assert doc.encoding == "utf-8"
+    assert doc.text.startswith("某某村村规民约\n第一条") and doc.text.endswith("第二\ufffd")
+    assert doc.warnings
+
+
+def test_short_gbk_with_one_chinese_word_is_not_mistaken_for_utf8(tmp_path):
+    path = tmp_path / "短.txt"
+    path.write_bytes("Article 1 of the rules: 村规".encode("gbk"))
+    doc = load(path, structure=False)
+    assert doc.encoding == "gb18030" and doc.text.endswith("村规")

@@ -29,8 +29,10 @@ def _cjk_ratio(s: str) -> float:
     return cjk / max(other, 1)
 
 
-def decode_bytes(data: bytes, *, path=None) -> tuple[str, str]:
-    """Decode text-file bytes; returns ``(text, encoding)``. Raises InputError if undecodable."""
+def decode_bytes(data: bytes, *, path=None, warnings: list[str] | None = None) -> tuple[str, str]:
+    """Decode text-file bytes; returns ``(text, encoding)``. Raises InputError if undecodable.
+    A UTF-8 file with a few broken bytes (a truncated character) stays UTF-8: the broken bytes become
+    U+FFFD and a warning is appended to ``warnings``."""
     if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
         try:
             return data.decode("utf-32"), "utf-32"
@@ -46,6 +48,13 @@ def decode_bytes(data: bytes, *, path=None) -> tuple[str, str]:
         return text, ("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8")
     except UnicodeDecodeError:
         pass
+    lossy = data.decode("utf-8", errors="replace")
+    bad = lossy.count("\ufffd") - data.count("\ufffd".encode())
+    valid_non_ascii = sum(1 for ch in lossy[:200000] if ord(ch) > 127) - lossy[:200000].count("\ufffd")
+    if 0 < bad <= max(1, len(data) // 2000) and valid_non_ascii >= 20 * bad and data.count(0) == 0:
+        if warnings is not None:
+            warnings.append(f"文件按 UTF-8 读取，其中 {bad} 处字节无法解码，已替换为「\ufffd」")
+        return lossy.lstrip("\ufeff"), "utf-8"
     # UTF-16 without BOM: many NULs at odd (LE) or even (BE) positions.
     sample = data[:4000]
     if len(sample) >= 4 and sample.count(0) > len(sample) // 5:
@@ -108,11 +117,13 @@ def lines_document(text: str, *, path=None, source_format: str = "txt", sha256: 
 
 
 def read_text(path, data: bytes, *, source_format: str = "txt") -> Document:
-    text, enc = decode_bytes(data, path=path)
+    decode_warnings: list[str] = []
+    text, enc = decode_bytes(data, path=path, warnings=decode_warnings)
     text = normalize_newlines(text)
     if text.startswith("\ufeff"):
         text = text[1:]
     text, warnings = strip_nul(text, path=path)
+    warnings = decode_warnings + warnings
     if not text.strip():
         raise InputError("文件没有可读的文字内容", path=path, cause="blank text")
     return lines_document(text, path=str(path), source_format=source_format,

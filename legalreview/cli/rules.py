@@ -95,6 +95,8 @@ def register(app: typer.Typer) -> None:
             fails += f
             for x in f:
                 typer.echo(f"✗ {x}（{x.path}）")
+        for w in pack.warnings:
+            typer.echo(f"提示：{w}")
         typer.echo(f"共自测 {len(targets)} 条规则、{n_examples} 个示例：" +
                    (f"{len(fails)} 个失败。" if fails else "全部通过。"))
         if fails:

@@ -8,6 +8,7 @@ touches the user's profile) and a timeout (``limits.CONVERT_TIMEOUT``). Without 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -41,36 +42,45 @@ def convert_to_docx(path: Path, data: bytes, fmt: str) -> Document:
                               cause="soffice not found on PATH")
     with tempfile.TemporaryDirectory(prefix="legalreview-convert-") as tmp:
         tmpd = Path(tmp)
-        src = tmpd / f"input.{fmt}"
-        src.write_bytes(data)
-        outdir = tmpd / "out"
-        outdir.mkdir()
-        profile = (tmpd / "profile").as_uri()
-        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-               "--convert-to", "docx", "--outdir", str(outdir), str(src)]
-        try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                    start_new_session=True, env={**os.environ, "HOME": tmp})
-            try:
-                out, err = proc.communicate(timeout=limits.CONVERT_TIMEOUT)
-            except subprocess.TimeoutExpired as e:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                proc.communicate()
-                raise ConversionError(f"{label} 文件转换超时，请另存为 .docx 后再审查", path=path,
-                                      cause=f"soffice timed out after {limits.CONVERT_TIMEOUT}s") from e
-        except OSError as e:
-            raise ConversionError(f"无法启动 LibreOffice 转换 {label} 文件，请另存为 .docx 后再审查", path=path,
-                                  cause=str(e)) from e
-        result = outdir / "input.docx"
-        if proc.returncode != 0 or not result.exists():
-            msg = (err or b"").decode("utf-8", "replace").strip()[-300:]
+        # Kingsoft WPS files are Word-97 compatible: if LibreOffice's WPS (MS Works) import fails, retry as .doc
+        result, err_msg = None, ""
+        for n, ext in enumerate([fmt] + (["doc"] if fmt == "wps" else [])):
+            outdir = tmpd / f"out{n}"
+            outdir.mkdir()
+            src = tmpd / f"input{n}.{ext}"
+            src.write_bytes(data)
+            code, err = _run_soffice(exe, src, outdir, tmpd, path=path, label=label)
+            if code == 0 and (outdir / f"input{n}.docx").exists():
+                result = outdir / f"input{n}.docx"
+                break
+            err_msg = f"soffice exit {code}: {err.decode('utf-8', 'replace').strip()[-300:]}"
+        if result is None:
             raise ConversionError(f"LibreOffice 无法转换该 {label} 文件（可能已损坏），请用 WPS/Word 另存为 .docx 后再审查",
-                                  path=path, cause=f"soffice exit {proc.returncode}: {msg}")
+                                  path=path, cause=err_msg)
         doc = read_docx(path, result.read_bytes())
-    import hashlib
-
     return doc.model_copy(update={"source_format": fmt, "sha256": hashlib.sha256(data).hexdigest(),
                                   "warnings": doc.warnings + [f"已通过 LibreOffice 将 {label} 转换为 .docx 后读取"]})
+
+
+def _run_soffice(exe: str, src: Path, outdir: Path, tmpd: Path, *, path, label: str) -> tuple[int, bytes]:
+    """One headless conversion with a private profile; killed (whole process group) on timeout."""
+    profile = (tmpd / "profile").as_uri()
+    cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
+           "--convert-to", "docx", "--outdir", str(outdir), str(src)]
+    try:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                start_new_session=True, env={**os.environ, "HOME": str(tmpd)})
+    except OSError as e:
+        raise ConversionError(f"无法启动 LibreOffice 转换 {label} 文件，请另存为 .docx 后再审查", path=path,
+                              cause=str(e)) from e
+    try:
+        _out, err = proc.communicate(timeout=limits.CONVERT_TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+        raise ConversionError(f"{label} 文件转换超时，请另存为 .docx 后再审查", path=path,
+                              cause=f"soffice timed out after {limits.CONVERT_TIMEOUT}s") from e
+    return proc.returncode, err or b""

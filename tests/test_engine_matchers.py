@@ -245,3 +245,14 @@ def test_article_scope_spans_the_paragraphs_of_one_article(tmp_path):
     sentence_pack = load_pack(write_pack(tmp_path, rule("TT-ART", "{all: [{keywords: [养犬]}, {keywords: [押金]}]}",
                                                         scope="sentence"), name="s"), strict=False)
     assert not ids(findings(sentence_pack, text), "TT-ART")
+
+
+def test_detail_and_explanation_follow_the_anchor_that_escaped_the_exceptions(tmp_path):
+    from test_engine import EXC
+
+    body = rule("TT-NUM", "{number: {pattern: '罚款(?P<n>{NUM})元', op: '>=', value: 1000, unit: 元}}",
+                scope="sentence", exceptions="[negation]", message="罚款{detail}")
+    pack = load_pack(write_pack(tmp_path, body, extra=EXC), strict=False)
+    (f,) = ids(findings(pack, "村委会不得罚款五千元，违者罚款三千元。", explain=True), "TT-NUM")
+    assert f.message == "罚款3000元"
+    assert any("被例外「negation」排除" in line for line in f.explanation)

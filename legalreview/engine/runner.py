@@ -198,11 +198,14 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
             continue
         taken.append((s, e))
         quote = text[s:e]
-        detail = next((h.detail for h in hits if h.detail), "")
+        detail = anchor.detail or next((h.detail for h in hits if h.detail), "")
         hit_text = text[anchor.start:anchor.end]
         kw = dict(quote=quote, hit=hit_text, detail=detail, params=rule.params)
         explanation = [scope_line, *matched]
         if explain:
+            if first_supp is not None:
+                a0 = first_supp[0]
+                explanation.append(f"前一处命中「{text[a0.start:a0.end]}」被例外「{first_supp[1]}」排除，改以「{hit_text}」定位")
             explanation += log or ["（本规则未设例外）"]
         findings.append(Finding(
             rule_id=rule.id, severity=rule.severity, category=rule.category, title=rule.title,

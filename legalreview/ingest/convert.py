@@ -20,6 +20,8 @@ from ..errors import ConversionError
 from ..models import Document
 from . import limits
 
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_WORKS_STREAM = "CONTENTS".encode("utf-16-le")
 _LABELS = {"doc": "Word 97-2003（.doc）", "wps": "WPS（.wps）", "rtf": "RTF（.rtf）", "odt": "OpenDocument（.odt）"}
 
 
@@ -40,6 +42,11 @@ def convert_to_docx(path: Path, data: bytes, fmt: str) -> Document:
         raise ConversionError(f"{label} 格式需要 LibreOffice 转换，但本机未安装 LibreOffice（soffice）。"
                               "请用 WPS 或 Word 打开后「另存为」.docx 格式再审查", path=path,
                               cause="soffice not found on PATH")
+    if fmt in ("doc", "wps") and _WORD_STREAM not in data and not (fmt == "wps" and _WORKS_STREAM in data):
+        # an OLE2 file without a WordDocument stream (an .xls/.ppt renamed, or damaged): LibreOffice
+        # would import it as plain text and produce garbage
+        raise ConversionError(f"该文件不是有效的 {label} 文档（可能已损坏或是其他类型的文件），请用 WPS/Word 另存为 .docx 后再审查",
+                              path=path, cause="OLE2 file without a WordDocument stream")
     with tempfile.TemporaryDirectory(prefix="legalreview-convert-") as tmp:
         tmpd = Path(tmp)
         # Kingsoft WPS files are Word-97 compatible: if LibreOffice's WPS (MS Works) import fails, retry as .doc

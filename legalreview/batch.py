@@ -103,6 +103,9 @@ def _init_worker(rules: Any = None, warm: bool = True, ignore_sigint: bool = Tru
     if ignore_sigint:
         # The parent handles Ctrl-C: it cancels pending work and lets running reviews finish.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    inherited = _WORKER.get("owner") not in (None, os.getpid())
+    if inherited and _WORKER.get("rules") == rules and (_WORKER.get("warm") or not warm):
+        return  # forked from a parent that already did the rest
     import logging
 
     try:
@@ -113,13 +116,11 @@ def _init_worker(rules: Any = None, warm: bool = True, ignore_sigint: bool = Tru
         pass
     from . import engine
 
-    if _WORKER.get("warm") and _WORKER.get("rules") == rules:
-        return  # forked from a parent that already did this
-    _WORKER["rules"] = rules
-    _WORKER["pack"] = engine.load_pack(rules)
-    _WORKER["warm"] = warm
-    if warm:
-        if _uses_tokens(_WORKER["pack"]):
+    pack = engine.load_pack(rules)  # cached per process by the engine
+    already = _WORKER.get("pack") is pack and _WORKER.get("warm", False)
+    _WORKER.update(rules=rules, pack=pack, owner=os.getpid(), warm=already or warm)
+    if warm and not already:
+        if _uses_tokens(pack):
             try:  # jieba's dictionary (~1.5 s, 60 MB) once per worker, not on the first document
                 from .nlp import get_nlp
 
@@ -129,7 +130,7 @@ def _init_worker(rules: Any = None, warm: bool = True, ignore_sigint: bool = Tru
         try:
             from .pipeline import review_text
 
-            review_text(_WARM_TEXT, doc_type="village_rules", rules=_WORKER["pack"])
+            review_text(_WARM_TEXT, doc_type="village_rules", rules=pack)
         except Exception:  # warming is best effort: a real review reports real errors
             pass
 
@@ -248,10 +249,12 @@ def _run_jobs(jobs: list[tuple], fn: Callable[..., BatchItem], *, workers: int, 
               on_start: Callable[[], None] | None = None) -> Iterator[BatchItem]:
     """Run ``fn(*job)`` for every job and yield the BatchItems as they complete.
 
-    ``workers <= 1`` runs in this process, in order. Otherwise a process pool; if a worker dies
-    (BrokenProcessPool) the unfinished jobs go to a fresh pool, and a job that was running when the
-    pool broke twice is reported as failed. On KeyboardInterrupt pending jobs are cancelled, running
-    ones finish (workers ignore SIGINT) and are yielded, then KeyboardInterrupt propagates.
+    ``workers <= 1`` runs in this process, in order. Otherwise a process pool. If a worker dies
+    (segfault, out of memory: BrokenProcessPool), the jobs that may have been running (the first
+    ``workers + 1`` unfinished ones in submission order: the pool's call queue is FIFO and that
+    deep) are re-run one at a time in a one-worker pool, so only a job that crashes on its own is
+    reported as failed; the rest go on in a fresh pool. On KeyboardInterrupt pending jobs are
+    cancelled, running ones finish (workers ignore SIGINT) and are yielded, then it propagates.
     """
     if workers <= 1:
         _init_worker(rules, warm=False, ignore_sigint=False)
@@ -261,62 +264,66 @@ def _run_jobs(jobs: list[tuple], fn: Callable[..., BatchItem], *, workers: int, 
             yield fn(*job)
         return
 
-    attempts: dict[int, int] = {}
-    pending = list(range(len(jobs)))
-    started = False
-    while pending:
-        ex = _make_executor(min(workers, len(pending)), rules, warm)
-        futures: dict[cf.Future, int] = {}
+    queue = list(range(len(jobs)))
+    suspects: list[int] = []
+    first = True
+    while queue or suspects:
+        if suspects:
+            i = suspects.pop(0)
+            rest = yield from _pool_round(jobs, [i], fn, 1, rules, warm)
+            if rest is not None:
+                yield _crashed_item(jobs[i])
+            continue
+        rest = yield from _pool_round(jobs, queue, fn, workers, rules, warm, on_start if first else None)
+        first = False
+        queue = []
+        if rest is not None:
+            suspects, queue = rest[: workers + 1], rest[workers + 1:]
+
+
+def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem], workers: int, rules: Any,
+                warm: bool, on_start: Callable[[], None] | None = None):
+    """Run ``ids`` in one pool, yielding items; return None, or the unfinished ids (submission
+    order) when the pool broke."""
+    ex = _make_executor(min(workers, len(ids)), rules, warm)
+    futures: dict[cf.Future, int] = {}
+    done_ids: set[int] = set()
+    try:
+        for i in ids:
+            futures[ex.submit(fn, *jobs[i])] = i
+        if on_start:
+            on_start()
         broken = False
         try:
-            for i in pending:
-                futures[ex.submit(fn, *jobs[i])] = i
-            if not started:
-                started = True
-                if on_start:
-                    on_start()
-            done_ids: set[int] = set()
-            try:
-                for fut in cf.as_completed(futures):
-                    i = futures[fut]
-                    try:
-                        item = fut.result()
-                    except cf.process.BrokenProcessPool:
-                        broken = True
-                        break
-                    done_ids.add(i)
-                    yield item
-            except KeyboardInterrupt:
-                ex.shutdown(wait=True, cancel_futures=True)
-                for fut, i in futures.items():
-                    if i in done_ids or not fut.done() or fut.cancelled():
-                        continue
-                    try:
-                        item = fut.result()
-                    except BaseException:  # broken/cancelled during shutdown: nothing was finished
-                        continue
-                    yield item
-                raise
-            if not broken:
-                pending = []
-                continue
-            # A worker died. Collect what did finish, retry the rest in a fresh pool.
-            retry = []
-            for fut, i in futures.items():
-                if i in done_ids:
-                    continue
-                if fut.done() and not fut.cancelled() and fut.exception() is None:
-                    done_ids.add(i)
-                    yield fut.result()
-                    continue
-                attempts[i] = attempts.get(i, 0) + 1
-                if attempts[i] >= 2:
-                    yield _crashed_item(jobs[i])
-                else:
-                    retry.append(i)
-            pending = retry
-        finally:
+            for fut in cf.as_completed(futures):
+                try:
+                    item = fut.result()
+                except cf.process.BrokenProcessPool:
+                    broken = True
+                    break
+                done_ids.add(futures[fut])
+                yield item
+        except KeyboardInterrupt:
             ex.shutdown(wait=True, cancel_futures=True)
+            for fut, i in futures.items():
+                if i in done_ids or not fut.done() or fut.cancelled() or fut.exception() is not None:
+                    continue
+                yield fut.result()
+            raise
+        if not broken:
+            return None
+        unfinished = []
+        for fut, i in futures.items():  # dict order = submission order
+            if i in done_ids:
+                continue
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                done_ids.add(i)
+                yield fut.result()
+            else:
+                unfinished.append(i)
+        return unfinished
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
 def _crashed_item(job: tuple) -> BatchItem:

@@ -401,3 +401,20 @@ def test_cluster_all_articles_finds_the_shared_skeleton(tmp_path):
     six = [r for r in rows[1:] if r[2] == 6]
     assert six and all(r[8] == "否" and r[1] == "该条款出现在 6 个村的村规民约中" for r in six)
     assert any("未尽事宜" in r[3] for r in six)
+
+
+def _crash_on_boom(index: int, tag: str) -> batch.BatchItem:
+    """A job that kills its worker process (as a segfault or the OOM killer would)."""
+    if tag == "boom":
+        os._exit(3)
+    return batch.BatchItem(path=tag, rel=str(index), pid=os.getpid())
+
+
+def test_a_crashing_worker_fails_only_its_own_document():
+    tags = ["a", "b", "boom", "c", "d", "e", "f", "g"]
+    jobs = [(i, t) for i, t in enumerate(tags)]
+    items = list(batch._run_jobs(jobs, _crash_on_boom, workers=2, rules=None, warm=False))
+    assert sorted(i.path for i in items if i.status == "ok") == sorted(t for t in tags if t != "boom")
+    failed = [i for i in items if i.status == "failed"]
+    assert len(failed) == 1 and failed[0].rel == "2" and failed[0].error_type == "WorkerCrash"
+    assert "异常退出" in failed[0].error

@@ -339,3 +339,11 @@ def test_full_width_digits_private_use_and_many_articles():
     doc = _parse(line)
     assert [n.location for n in doc.walk() if n.kind == "article"] == ["第一条"]
     check_invariants(doc)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(_line(), max_size=40), sep=st.sampled_from(["；", "：", "。", "\n", "：\n"]),
+       filler=st.sampled_from(["", "村民应当遵守本村规民约和国家法律法规，维护公共秩序" * 4]))
+def test_run_on_generated_documents_keep_offsets(lines, sep, filler):
+    doc = _parse("某某协议" + filler + sep + sep.join(ln + filler for ln in lines))
+    check_invariants(doc)

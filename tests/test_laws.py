@@ -348,3 +348,29 @@ def test_cli_laws_search():
     assert any("浙江省实施《中华人民共和国村民委员会组织法》办法" in x for x in lines)
     r = runner.invoke(app, ["laws", "search", "合同法"])
     assert "已废止（2021-01-01）" in r.output
+
+
+def test_heldout_sim_citations_resolve():
+    """corpora/heldout_sim (documents written for measuring generalisation): every non-local citation
+    resolves to the law of the same name, and the expected repealed citations are flagged."""
+    from legalreview.resources import corpora_dir
+
+    base = corpora_dir() / "heldout_sim"
+    if not (base / "manifest.jsonl").exists():
+        pytest.skip("corpora/heldout_sim not present")
+    total = 0
+    for line in (base / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        cites = check_citations((base / row["file"]).read_text(encoding="utf-8"), as_of=NOW)
+        for c in cites:
+            if c.status == "not_in_corpus":
+                continue
+            total += 1
+            assert c.canonical is not None, (row["file"], c.law_name, c.status)
+            assert key(c.law_name) == key(c.canonical), (c.law_name, c.canonical)
+        for f in row.get("expected_findings", []):
+            if f["category"] == "cites_repealed_law" and f["quote"].startswith("《"):
+                assert any(c.status == "repealed" and c.raw.startswith(f["quote"]) for c in cites), f["quote"]
+    assert total >= 10

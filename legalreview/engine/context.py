@@ -295,13 +295,15 @@ class DocContext:
                 ts, te = self.title_span()
                 if ts <= pos < te or (self.doc.title and btext == re.sub(r"\s+", "", self.doc.title)):
                     return True
+            # A heading is short and unpunctuated; a numbered item that is a sentence (「3. 抓获的小偷，
+            # 由治保会关押并挂牌游街示众。」) is an operative clause even when the outline calls it a heading.
             if len(btext) <= 30 and not re.search(r"[。；;，,！？!?]", btext.rstrip("。")):
                 if _CHAPTER_LABEL.match(btext):
                     return True
                 if _HEADING_LABEL.match(btext) and not _NORMATIVE.search(btext):
                     return True
-            if block[0] in self._heading_starts and len(btext) <= 30 and not _NORMATIVE.search(btext):
-                return True
+                if block[0] in self._heading_starts and not _NORMATIVE.search(btext):
+                    return True
         sent = self.piece_at_orig("sentence", pos)
         if sent is not None and _DEFINITION.search(self.sq.text[sent.ss:sent.se]):
             return True

@@ -270,27 +270,38 @@ _WIDTHS = {"文件": 36, "标题": 36, "原文": 50, "问题": 40, "依据": 36,
 
 
 def write_xlsx(tables: dict[str, list[list[Any]]], target: str | Path) -> Path:
+    """Write-only workbook (streams rows: a province-sized summary stays fast and small in memory)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
     for name, rows in tables.items():
         ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append([_cell(v) for v in row])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(vertical="center")
         for col, head in enumerate(rows[0], 1):
-            ws.column_dimensions[ws.cell(1, col).column_letter].width = _WIDTHS.get(head, 14)
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # document text, not a formula
+            ws.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(head, 14)
         ws.freeze_panes = "A2"
         if len(rows) > 1:
-            ws.auto_filter.ref = ws.dimensions
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+        header = []
+        for v in rows[0]:
+            c = WriteOnlyCell(ws, value=v)
+            c.font = bold
+            header.append(c)
+        ws.append(header)
+        for row in rows[1:]:
+            out = []
+            for v in row:
+                v = _cell(v)
+                if isinstance(v, str) and v.startswith("="):
+                    c = WriteOnlyCell(ws, value=v)
+                    c.data_type = "s"  # document text, not a formula
+                    out.append(c)
+                else:
+                    out.append(v)
+            ws.append(out)
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return Path(target)

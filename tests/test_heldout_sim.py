@@ -1,0 +1,101 @@
+"""Held-out simulation (corpora/heldout_sim): documents written for this project, never used to write
+the rules' examples, scored with ``legalreview.evaluate``. The floors are the measured values minus a
+margin, so a rule change that loses recall or adds false positives on unseen phrasings fails here."""
+
+from __future__ import annotations
+
+import json
+
+import docx
+import pytest
+
+from legalreview.evaluate import evaluate
+from legalreview.resources import corpora_dir
+
+HELDOUT = corpora_dir() / "heldout_sim"
+MANIFEST = HELDOUT / "manifest.jsonl"
+
+# Documents written to be lawful throughout: any counted finding on them is a false positive.
+LAWFUL = [
+    "docs/h12_fuyang_nongye_zijin_banfa.txt",
+    "docs/h18_baojie_fuwu_caigou_hetong.txt",
+    "docs/h21_shichang_jianguan_chufa_gongshi.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate(HELDOUT, MANIFEST)
+
+
+def test_manifest_is_well_formed():
+    rows = [json.loads(line) for line in MANIFEST.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 20
+    types = {r["doc_type"] for r in rows}
+    assert {"village_rules", "normative_document", "agency_contract", "enforcement_decision", "major_decision"} <= types
+    for r in rows:
+        text = (HELDOUT / r["file"]).read_text(encoding="utf-8")
+        for f in r["expected_findings"] + r.get("acceptable", []):
+            assert f["quote"] in text, (r["file"], f["quote"])
+            assert f["category"]
+
+
+def test_every_quote_located_and_types_detected(result):
+    assert [d.file for d in result.docs if d.error] == []
+    assert [(d.file, d.unlocated) for d in result.docs if d.unlocated] == []
+    assert result.doc_type_accuracy >= 0.9, result.doc_type_errors
+
+
+def test_overall_floor(result):
+    # measured 2026-11-26: P=0.967 R=0.828 (village_rules pack still being tuned by its owner)
+    o = result.overall
+    assert o.expected >= 60
+    assert o.recall >= 0.75, o
+    assert o.precision >= 0.85, o
+
+
+@pytest.mark.parametrize("doc_type,min_p,min_r", [
+    ("normative_document", 0.85, 0.85),   # measured P=0.957 R=0.952
+    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=1.0
+    ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
+    ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
+    ("village_rules", 0.8, 0.55),         # measured P=0.913 R=0.643
+])
+def test_floor_by_type(result, doc_type, min_p, min_r):
+    c = result.by_type[doc_type]
+    assert c.recall is not None and c.recall >= min_r, (doc_type, c)
+    assert c.precision is not None and c.precision >= min_p, (doc_type, c)
+
+
+@pytest.mark.parametrize("file", LAWFUL)
+def test_lawful_documents_stay_quiet(result, file):
+    d = next(d for d in result.docs if d.file == file)
+    assert d.counts.fp == 0, [(f.rule_id, f.quote) for f in d.false_positives]
+
+
+def test_catalogue_in_a_real_docx_table(tmp_path):
+    """A decision catalogue as a Word table: each cell is a paragraph; the row whose procedure cell
+    omits 合法性审查 is reported on that cell, the complete row is not, and an internal matter is flagged."""
+    from legalreview.pipeline import review
+
+    d = docx.Document()
+    d.add_paragraph("某镇人民政府2025年度重大行政决策事项目录")
+    rows = [
+        ("序号", "决策事项名称", "承办单位", "履行程序"),
+        ("1", "古镇保护利用方案", "文旅办", "公众参与、专家论证、风险评估、合法性审查、集体讨论决定"),
+        ("2", "镇区停车场建设方案", "建设办", "公众参与、集体讨论决定"),
+        ("3", "镇机关工作人员考勤管理办法", "党政办", "合法性审查、集体讨论决定"),
+    ]
+    t = d.add_table(rows=len(rows), cols=4)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            t.cell(i, j).text = cell
+    path = tmp_path / "mulu.docx"
+    d.save(path)
+
+    report = review(path, doc_type="major_decision")
+    by_rule = {}
+    for f in report.findings:
+        by_rule.setdefault(f.rule_id, []).append(f.quote)
+    assert by_rule.get("MD-CATALOG-NO-LEGAL-REVIEW") == ["公众参与、集体讨论决定"]
+    assert by_rule.get("MD-CATALOG-INTERNAL") and "考勤管理办法" in by_rule["MD-CATALOG-INTERNAL"][0]

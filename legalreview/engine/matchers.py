@@ -85,12 +85,87 @@ def _walk_repeats(items, inside_variable: bool) -> None:
         elif op == c.SUBPATTERN:
             _walk_repeats(av[-1], inside_variable)
         elif op == c.BRANCH:
+            if inside_variable[1]:
+                _check_branch_overlap(av[1])
             for alt in av[1]:
                 _walk_repeats(alt, inside_variable)
         elif op in (c.ASSERT, c.ASSERT_NOT):
             _walk_repeats(av[1], inside_variable)
         elif op == getattr(c, "ATOMIC_GROUP", None):
             _walk_repeats(av, inside_variable)
+
+
+def _first_chars(items) -> tuple[frozenset[int] | None, bool]:
+    """Code points a parsed sequence can start with (None: too many to list) and whether it can
+    match the empty string. Conservative: unknown constructs count as 'any character'."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    first: set[int] = set()
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width
+        if op == c.LITERAL:
+            first.add(av)
+            return frozenset(first), False
+        if op == c.IN and all(o == c.LITERAL or (o == c.RANGE and a[1] - a[0] < 256) for o, a in av):
+            for o, a in av:
+                first.update([a] if o == c.LITERAL else range(a[0], a[1] + 1))
+            return frozenset(first), False
+        if op == c.SUBPATTERN:
+            sub, nullable = _first_chars(av[-1])
+        elif op == c.BRANCH:
+            subs = [_first_chars(alt) for alt in av[1]]
+            sub = None if any(s is None for s, _ in subs) else frozenset().union(*(s for s, _ in subs))
+            nullable = any(n for _, n in subs)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            sub, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:  # ANY, NOT_LITERAL, categories, back-references...
+            return None, False
+        if sub is None:
+            return None, False
+        first |= sub
+        if not nullable:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+#: Most unbounded repeats of a broad class (., [^…], \S…) one rule regex may contain: each one
+#: multiplies the backtracking work by the sentence length (.*村.*村.*村.*罚款 is O(n^5) per sentence).
+MAX_BROAD_UNBOUNDED = 2
+
+
+def _broad_unbounded(items) -> int:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    n = 0
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            if hi == c.MAXREPEAT and _first_chars(sub)[0] is None:
+                n += 1
+            n += _broad_unbounded(sub)
+        elif op == c.SUBPATTERN:
+            n += _broad_unbounded(av[-1])
+        elif op == c.BRANCH:
+            n += max(_broad_unbounded(alt) for alt in av[1])
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            n += _broad_unbounded(av[1])
+    return n
+
+
+def _check_branch_overlap(alternatives) -> None:
+    """Inside an unbounded repeat, alternatives that can begin with the same character (or that can
+    both match nothing) let the engine split the same text in exponentially many ways: (村|村)+$,
+    (村民|村|民)*$. Refused like nested quantifiers (issue 9: found by tests/test_hostile.py)."""
+    seen: list[tuple[frozenset[int] | None, bool]] = []
+    for alt in alternatives:
+        first, nullable = _first_chars(alt)
+        for other, other_nullable in seen:
+            if (nullable and other_nullable) or first is None or other is None or first & other:
+                raise CompileError("正则表达式在重复（+、*）内含可能重叠的分支（如 (村|村)+、(村民|村|民)*），可能灾难性回溯",
+                                   cause="overlapping alternatives inside an unbounded repeat (catastrophic backtracking)")
+        seen.append((first, nullable))
 
 
 _FACTORS: dict[str, frozenset[str] | None] = {}
@@ -165,6 +240,10 @@ def compile_regex(pattern: str) -> LazyPattern:
     except (re.error, OverflowError, RecursionError) as e:
         raise CompileError(f"正则表达式无效：{e}", cause=f"re.error: {e}") from e
     _walk_repeats(parsed, (False, False))
+    if _broad_unbounded(parsed) > MAX_BROAD_UNBOUNDED:
+        raise CompileError(f"正则表达式含 {MAX_BROAD_UNBOUNDED} 个以上不限长度的宽泛重复（如 .*、[^。]+），"
+                           "在长句上可能长时间回溯；请改用有上限的写法，如 [^。]{0,30}",
+                           cause="too many unbounded broad repeats (polynomial backtracking)")
     flags = parsed.state.flags
     _FACTORS[expanded] = None if flags & re.IGNORECASE else _factors(parsed)
     return LazyPattern(expanded, flags)

@@ -895,6 +895,17 @@ def check_dirs(input_path: Path, out_dir: Path) -> None:
                           cause="INPUT inside OUT_DIR")
 
 
+def _remove_stale_parts(out_dir: Path) -> None:
+    """A killed run (kill -9, power cut) cannot clean the temporary ``.<name>.*.part`` files of the
+    atomic writes it was doing; the rerun removes them (found by tests/test_hostile.py)."""
+    for p in out_dir.rglob(".*.part"):
+        try:
+            if p.is_file() and not p.is_symlink():
+                p.unlink()
+        except OSError:
+            pass
+
+
 def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions | None = None, *,
               on_item: Callable[[BatchItem], None] | None = None,
               on_plan: Callable[[int, int, int], None] | None = None) -> BatchResult:
@@ -914,6 +925,7 @@ def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions
     pack = engine.load_pack(options.rules)  # validates the pack before anything starts
     pack_version = pack_fingerprint(pack)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_parts(out_dir)
     with tempfile.TemporaryDirectory(prefix="legalreview-batch-") as workdir:
         files, skipped = scan_input(input_path, out_dir, Path(workdir))
         names = output_names(files)

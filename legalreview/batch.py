@@ -54,6 +54,11 @@ ZIP_MAX_MEMBERS = 20_000
 ZIP_MAX_MEMBER_BYTES = 100 * 1024 * 1024
 ZIP_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 ZIP_MAX_RATIO = 200
+# Process pool watchdog: when no document finishes for this many seconds, the workers are killed and
+# the documents they held are retried one by one (a hung one fails with 审查超时).
+DEFAULT_TIMEOUT = 600.0
+# On Ctrl-C, how long running reviews may take to finish before their workers are stopped.
+INTERRUPT_GRACE = 30.0
 
 
 # --------------------------------------------------------------------------- items
@@ -246,15 +251,16 @@ def default_workers() -> int:
 
 
 def _run_jobs(jobs: list[tuple], fn: Callable[..., BatchItem], *, workers: int, rules: Any, warm: bool = True,
-              on_start: Callable[[], None] | None = None) -> Iterator[BatchItem]:
+              on_start: Callable[[], None] | None = None, timeout: float | None = None) -> Iterator[BatchItem]:
     """Run ``fn(*job)`` for every job and yield the BatchItems as they complete.
 
     ``workers <= 1`` runs in this process, in order. Otherwise a process pool. If a worker dies
-    (segfault, out of memory: BrokenProcessPool), the jobs that may have been running (the first
+    (segfault, out of memory: BrokenProcessPool), or nothing completes for ``timeout`` seconds (a
+    hung document: the pool's workers are killed), the jobs that may have been running (the first
     ``workers + 1`` unfinished ones in submission order: the pool's call queue is FIFO and that
-    deep) are re-run one at a time in a one-worker pool, so only a job that crashes on its own is
-    reported as failed; the rest go on in a fresh pool. On KeyboardInterrupt pending jobs are
-    cancelled, running ones finish (workers ignore SIGINT) and are yielded, then it propagates.
+    deep) are re-run one at a time in a one-worker pool, so only a job that crashes or hangs on its
+    own is reported as failed; the rest go on in a fresh pool. On KeyboardInterrupt pending jobs
+    are cancelled, running ones finish (workers ignore SIGINT) and are yielded, then it propagates.
     """
     if workers <= 1:
         _init_worker(rules, warm=False, ignore_sigint=False)
@@ -270,21 +276,22 @@ def _run_jobs(jobs: list[tuple], fn: Callable[..., BatchItem], *, workers: int, 
     while queue or suspects:
         if suspects:
             i = suspects.pop(0)
-            rest = yield from _pool_round(jobs, [i], fn, 1, rules, warm)
+            rest = yield from _pool_round(jobs, [i], fn, 1, rules, warm, timeout=timeout)
             if rest is not None:
-                yield _crashed_item(jobs[i])
+                yield _crashed_item(jobs[i], hung=rest[1], timeout=timeout)
             continue
-        rest = yield from _pool_round(jobs, queue, fn, workers, rules, warm, on_start if first else None)
+        rest = yield from _pool_round(jobs, queue, fn, workers, rules, warm, on_start if first else None, timeout)
         first = False
         queue = []
         if rest is not None:
-            suspects, queue = rest[: workers + 1], rest[workers + 1:]
+            unfinished = rest[0]
+            suspects, queue = unfinished[: workers + 1], unfinished[workers + 1:]
 
 
 def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem], workers: int, rules: Any,
-                warm: bool, on_start: Callable[[], None] | None = None):
-    """Run ``ids`` in one pool, yielding items; return None, or the unfinished ids (submission
-    order) when the pool broke."""
+                warm: bool, on_start: Callable[[], None] | None = None, timeout: float | None = None):
+    """Run ``ids`` in one pool, yielding items; return None, or ``(unfinished ids in submission
+    order, hung)`` when the pool broke (``hung``: killed by the watchdog)."""
     ex = _make_executor(min(workers, len(ids)), rules, warm)
     futures: dict[cf.Future, int] = {}
     done_ids: set[int] = set()
@@ -293,18 +300,38 @@ def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem],
             futures[ex.submit(fn, *jobs[i])] = i
         if on_start:
             on_start()
-        broken = False
+        broken = hung = False
         try:
-            for fut in cf.as_completed(futures):
-                try:
-                    item = fut.result()
-                except cf.process.BrokenProcessPool:
-                    broken = True
-                    break
-                done_ids.add(futures[fut])
-                yield item
+            pending = set(futures)
+            last = time.monotonic()
+            while pending and not broken:
+                done, pending = cf.wait(pending, timeout=1.0 if timeout else None, return_when=cf.FIRST_COMPLETED)
+                for fut in sorted(done, key=futures.__getitem__):
+                    try:
+                        item = fut.result()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
+                        break
+                    done_ids.add(futures[fut])
+                    yield item
+                if done:
+                    last = time.monotonic()
+                elif timeout and time.monotonic() - last > timeout and not hung:
+                    hung = True  # nothing finished for `timeout` s: a document hangs its worker
+                    for proc in list((getattr(ex, "_processes", None) or {}).values()):
+                        proc.kill()
         except KeyboardInterrupt:
-            ex.shutdown(wait=True, cancel_futures=True)
+            # Cancel what has not started; give the running reviews a moment to finish their
+            # atomic writes, then stop the workers (a hung one must not block Ctrl-C).
+            procs = list((getattr(ex, "_processes", None) or {}).values())  # shutdown() forgets them
+            ex.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + INTERRUPT_GRACE
+            left = [f for f in futures if not f.done()]
+            while left and time.monotonic() < deadline and any(p.is_alive() for p in procs):
+                left = list(cf.wait(left, timeout=0.2).not_done)
+            for proc in procs:
+                if proc.is_alive():
+                    proc.kill()
             for fut, i in futures.items():
                 if i in done_ids or not fut.done() or fut.cancelled() or fut.exception() is not None:
                     continue
@@ -321,15 +348,19 @@ def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem],
                 yield fut.result()
             else:
                 unfinished.append(i)
-        return unfinished
+        return unfinished, hung
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
 
 
-def _crashed_item(job: tuple) -> BatchItem:
+def _crashed_item(job: tuple, hung: bool = False, timeout: float | None = None) -> BatchItem:
     path = next((str(a) for a in job if isinstance(a, (str, Path))), "")
-    item = BatchItem(path=path, rel=path, status="failed", error_type="WorkerCrash",
-                     error="审查进程异常退出（可能是文件异常导致内存耗尽或崩溃），已跳过该文件")
+    if hung:
+        item = BatchItem(path=path, rel=path, status="failed", error_type="Timeout",
+                         error=f"审查超时（超过 {timeout:g} 秒仍未完成，可能是文件异常），已终止并跳过该文件")
+    else:
+        item = BatchItem(path=path, rel=path, status="failed", error_type="WorkerCrash",
+                         error="审查进程异常退出（可能是文件异常导致内存耗尽或崩溃），已跳过该文件")
     if isinstance(job[0], dict):  # batch job
         item.path, item.rel = job[0]["path"], job[0]["rel"]
     elif isinstance(job[0], int):  # review_many job
@@ -359,7 +390,8 @@ def review_many(paths: Iterable[str | Path], workers: int | None = None, rules: 
             yield _fix_index(_review_job(*job, pack=rules), paths)
         return
     engine.load_pack(rules)  # fail fast on a bad pack, before any worker starts
-    for item in _run_jobs(jobs, _review_job, workers=min(workers, max(1, len(jobs))), rules=rules):
+    for item in _run_jobs(jobs, _review_job, workers=min(workers, max(1, len(jobs))), rules=rules,
+                          timeout=DEFAULT_TIMEOUT):
         yield _fix_index(item, paths)
 
 
@@ -654,6 +686,7 @@ class BatchOptions:
     as_of: Any = None  # datetime.date
     opinion_options: dict = field(default_factory=dict)  # body, reviewer, config... for write_opinion
     warm: bool = True
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds without any finished document before a hung worker is killed
 
     def key(self) -> dict:
         """What, besides the content and the rule pack, changes a document's outputs."""
@@ -961,7 +994,8 @@ def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions
                                     "outputs": item.outputs, "error": item.error,
                                     "output_errors": item.output_errors})
 
-        gen = _run_jobs(jobs, _batch_job, workers=workers, rules=options.rules, warm=options.warm)
+        gen = _run_jobs(jobs, _batch_job, workers=workers, rules=options.rules, warm=options.warm,
+                        timeout=options.timeout)
         try:
             for item in gen:
                 keep(item)

@@ -418,3 +418,23 @@ def test_a_crashing_worker_fails_only_its_own_document():
     failed = [i for i in items if i.status == "failed"]
     assert len(failed) == 1 and failed[0].rel == "2" and failed[0].error_type == "WorkerCrash"
     assert "异常退出" in failed[0].error
+
+
+def _hang_on_stuck(index: int, tag: str) -> batch.BatchItem:
+    """A job whose document never finishes (an endless loop in a reader or a rule)."""
+    if tag == "stuck":
+        import time
+
+        while True:
+            time.sleep(0.05)
+    return batch.BatchItem(path=tag, rel=str(index), pid=os.getpid())
+
+
+def test_a_hung_document_times_out_and_the_batch_goes_on():
+    tags = ["a", "stuck", "b", "c", "d"]
+    jobs = [(i, t) for i, t in enumerate(tags)]
+    items = list(batch._run_jobs(jobs, _hang_on_stuck, workers=2, rules=None, warm=False, timeout=1.5))
+    assert sorted(i.path for i in items if i.status == "ok") == ["a", "b", "c", "d"]
+    failed = [i for i in items if i.status == "failed"]
+    assert len(failed) == 1 and failed[0].rel == "1" and failed[0].error_type == "Timeout"
+    assert "审查超时" in failed[0].error

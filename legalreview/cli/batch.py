@@ -28,6 +28,8 @@ def register(app: typer.Typer) -> None:
         body: str = typer.Option(None, "--body", help="审查机构（写入意见书）"),
         reviewer: str = typer.Option(None, "--reviewer", help="审查人（写入意见书）"),
         config: Path = typer.Option(None, "--config", help="意见书配置文件（YAML）"),
+        timeout: float = typer.Option(600, "--timeout", min=1, help="并行审查时，连续多少秒没有文件完成即视为卡死：终止相关进程，"
+                                      "卡死的文件记为「审查超时」，其余继续（默认 600）"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
     ) -> None:
         from ..batch import BatchOptions, run_batch
@@ -42,7 +44,7 @@ def register(app: typer.Typer) -> None:
         options = BatchOptions(doc_type=doc_type, rules=list(rules) if rules else None, workers=workers,
                                opinions=opinions, annotate=annotate, materials_dir=materials_dir, force=force,
                                threshold=threshold, cluster_all=cluster_all, as_of=_parse_date(as_of, "--as-of "),
-                               opinion_options=opinion_options)
+                               opinion_options=opinion_options, timeout=timeout)
         progress = _Progress(enabled=not quiet and sys.stderr.isatty())
         try:
             with progress:

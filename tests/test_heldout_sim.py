@@ -23,6 +23,9 @@ LAWFUL = [
     "docs/h26_zhen_yibao_canbao_tongzhi.txt",
     "docs/h28_cun_shanlin_chengbao_hetong.txt",
     "docs/h31_xiaofang_chufa_gongshi.txt",
+    "docs/h35_zhen_lajifenlei_kaohe_banfa.txt",
+    "docs/h41_cun_guiyue_hefa.txt",
+    "docs/h43_zhen_zeling_chaichu_jueding.txt",
 ]
 
 
@@ -50,19 +53,19 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=0.976 R=0.860 on 34 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=0.980 R=0.848 on 44 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 80
+    assert o.expected >= 100
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
-    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.964
+    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.946
     ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=1.0
     ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
-    ("village_rules", 0.8, 0.55),         # measured P=0.923 R=0.656
+    ("village_rules", 0.8, 0.55),         # measured P=0.931 R=0.622
 ])
 def test_floor_by_type(result, doc_type, min_p, min_r):
     c = result.by_type[doc_type]

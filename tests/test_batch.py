@@ -438,3 +438,36 @@ def test_a_hung_document_times_out_and_the_batch_goes_on():
     failed = [i for i in items if i.status == "failed"]
     assert len(failed) == 1 and failed[0].rel == "1" and failed[0].error_type == "Timeout"
     assert "审查超时" in failed[0].error
+
+
+def test_ctrl_c_on_the_cli_with_a_process_pool(tmp_path):
+    """A real SIGINT to the whole process group (what Ctrl-C in a terminal sends) during a
+    2-worker run: exit 130 with a message, state saved, no half-written file, rerun resumes."""
+    import signal
+    import time
+
+    root = tmp_path / "in"
+    GEN.generate(root, 150, seed=31, docx_rate=0)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "legalreview", "batch", str(root), "-o", str(out), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    journal = out / batch.JOURNAL_NAME
+    for _ in range(6000):
+        if proc.poll() is not None or (journal.exists() and journal.read_text(encoding="utf-8").count("\n") >= 5):
+            break
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be interrupted")
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
+    done = set(json.loads((out / batch.STATE_NAME).read_text(encoding="utf-8"))["files"])
+    assert 5 <= len(done) < 150
+    assert not list(out.rglob("*.part")) and not (out / "summary.xlsx").exists()
+    r2 = run_batch(root, out, BatchOptions(workers=2))
+    assert {it.rel for it in r2.items if it.status == "cached"} == done
+    assert len(r2.items) == 150 and all(it.ok for it in r2.items)

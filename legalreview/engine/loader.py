@@ -37,6 +37,35 @@ class LoadedFile:
 # --------------------------------------------------------------------------- reading
 
 
+#: Most YAML nodes a rule file may hold once its aliases (*name) are expanded. The bundled packs
+#: hold a few thousand; an alias bomb (each level repeating the previous one 9 times) holds
+#: billions, which anything walking the data (rules show, JSON dumps) would expand in memory.
+MAX_YAML_NODES = 1_000_000
+
+
+def expanded_size(root: Any, limit: int = MAX_YAML_NODES) -> int:
+    """Number of nodes of ``root`` with every alias expanded, counted without expanding anything
+    (each shared node is sized once); stops counting past ``limit``. Iterative: no recursion limit."""
+    if root is None:
+        return 0
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        kids = ([n for kv in node.value for n in kv] if isinstance(node, yaml.MappingNode)
+                else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            sizes[key] = min(limit + 1, 1 + sum(sizes.get(id(k), 1) for k in kids))
+            continue
+        sizes[key] = 1  # provisional (a cycle through a recursive alias counts once)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids if id(k) not in sizes)
+    return sizes[id(root)]
+
+
 def _compose(path: Path) -> tuple[Any, Any]:
     try:
         raw = path.read_text(encoding="utf-8-sig")
@@ -47,6 +76,10 @@ def _compose(path: Path) -> tuple[Any, Any]:
     loader = _Loader(raw)
     try:  # compose once (marks for line numbers), then construct the data from the same nodes
         node = loader.get_single_node()
+        size = expanded_size(node)
+        if size > MAX_YAML_NODES:
+            raise RuleError("YAML 别名（*引用）展开后规模过大，疑似「别名炸弹」，已拒绝加载", path=path,
+                            cause=f"more than {MAX_YAML_NODES} nodes once aliases are expanded")
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)

@@ -330,4 +330,8 @@ def make_rule_packs(folder: Path, sentinel: Path) -> dict[str, Expect]:
         "pack: hostile/o\nversion: '1'\nrules:\n  - !!python/object/new:pathlib.Path [\"" + str(sentinel) + "\"]\n",
         "error")
     put("alias_bomb.yaml", yaml_alias_bomb(), "error")
+    # the same bomb where the schema accepts anything (params): loads unless refused before expansion
+    bomb = "    params:\n" + "".join(f"      {ln}\n" for ln in yaml_alias_bomb().splitlines()[:-1])
+    put("alias_bomb_params.yaml",
+        rule_pack("params", "罚款", ["村民罚款"], ["村民"]).replace("    examples:", bomb + "    examples:"), "error")
     return exp

@@ -245,6 +245,7 @@ def test_pack_errors_say_why(hostile_packs):
         "extends_parent_passwd.yaml": ".yaml",
         "extends_traversal_yaml.yaml": "找不到",
         "python_tag.yaml": "YAML",
+        "alias_bomb_params.yaml": "别名炸弹",
     }
     for name, words in why.items():
         with pytest.raises(legalreview.RuleError) as ei:
@@ -262,6 +263,17 @@ def test_cli_review_with_hostile_pack_exits_2(hostile_packs):
         assert r.returncode == 2, r.stdout + r.stderr
         assert "Traceback" not in r.stderr and name in r.stderr
     assert not sentinel.exists()
+
+
+@pytest.mark.timeout(120)
+def test_rules_show_with_alias_bomb_pack_is_refused(hostile_packs):
+    """`rules show` dumps a rule's params: an alias bomb there used to expand to billions of nodes
+    (MemoryError after a minute); the loader now refuses it before constructing anything."""
+    folder, _, _, _ = hostile_packs
+    r = subprocess.run([sys.executable, "-m", "legalreview", "rules", "show", "HOSTILE-PARAMS", "-r",
+                        str(folder / "alias_bomb_params.yaml")], capture_output=True, text=True, cwd=ROOT, timeout=100)
+    assert r.returncode == 2 and "别名炸弹" in r.stderr and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert _children_peak_kb() < RSS_BOUND_KB
 
 
 @pytest.mark.timeout(120)

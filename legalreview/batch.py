@@ -917,12 +917,12 @@ def _cached_item(f: InputFile, entry: dict, cluster_all: bool) -> BatchItem | No
 
 
 def check_dirs(input_path: Path, out_dir: Path) -> None:
+    if not Path(input_path).exists():
+        raise InputError("输入路径不存在", path=input_path, cause="not found")
     inp, out = Path(input_path).resolve(), Path(out_dir).resolve()
     if inp == out:
         raise OutputError("输出目录不能与输入目录相同（不会向输入目录写入任何文件）", path=out_dir,
                           cause="OUT_DIR equals INPUT")
-    if inp.is_file() and _is_within(out, inp.parent) and out == inp.parent:
-        pass  # a zip beside its outputs is fine: nothing is written into the zip
     if inp.is_dir() and _is_within(inp, out):
         raise OutputError("输入目录位于输出目录之内，可能覆盖原件，请另选输出目录", path=out_dir,
                           cause="INPUT inside OUT_DIR")
@@ -952,6 +952,11 @@ def run_batch(input_path: str | Path, out_dir: str | Path, options: BatchOptions
     t0 = time.perf_counter()
     input_path, out_dir = Path(input_path), Path(out_dir)
     check_dirs(input_path, out_dir)
+    from .models import DOC_TYPES
+
+    if options.doc_type and options.doc_type not in DOC_TYPES:
+        raise LegalReviewError(f"未知的文件类型「{options.doc_type}」，可选：{', '.join(DOC_TYPES)}",
+                               cause="unknown doc_type")
     from . import engine
     from .summary import build_tables, write_tables
 

@@ -15,7 +15,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .cluster import ClauseRef, cluster_clauses, describe
@@ -69,7 +69,7 @@ CATEGORY_LABELS: dict[str, str] = {
 STATUS_LABELS = {"ok": "已审查", "cached": "未变化（沿用上次结果）", "failed": "审查失败", "skipped": "已跳过"}
 
 FILE_HEADER = ["文件", "标题", "发布单位/村", "文件类型", "违法（必须修改）", "建议修改", "提示", "已豁免",
-               "主要问题类别", "审查结论", "状态", "错误或跳过原因", "报告文件"]
+               "主要问题类别", "审查结论", "状态", "错误或跳过原因", "输出文件"]
 FINDING_HEADER = ["文件", "村", "位置", "原文", "问题类别", "规则", "严重程度", "问题", "依据", "修改建议", "已豁免",
                   "共性条款编号"]
 CATEGORY_HEADER = ["问题类别", "类别代码", "问题数", "涉及文件数", "违法（必须修改）", "建议修改", "提示"]
@@ -221,8 +221,10 @@ def build_tables(items: Sequence[Any], skipped: Sequence[Any], *, threshold: flo
 
 
 def _rel_out(item: Any) -> str:
-    p = item.outputs.get("json") if getattr(item, "outputs", None) else None
-    return Path(p).name if p else ""
+    """The document's output files, relative to OUT_DIR (they mirror the input's folder)."""
+    folder = PurePosixPath(item.rel).parent
+    outs = getattr(item, "outputs", None) or {}
+    return "；".join(str(folder / Path(outs[k]).name) for k in ("json", "opinion", "annotated") if outs.get(k))
 
 
 def _clause_refs(records: list[dict], cluster_all: bool) -> list[ClauseRef]:

@@ -90,6 +90,8 @@ def test_folder_end_to_end(county, tmp_path):
     assert BAD <= set(listed)
     assert listed["坏文件/空白.txt"][11] == "空文件"
     assert listed["坏文件/损坏.docx"][10] == "审查失败" and listed["坏文件/损坏.docx"][11]
+    first = manifest[0]["file"]
+    assert listed[first][12] == first.rsplit(".", 1)[0] + ".json" and listed[first][10] == "已审查"
     village_col = {listed[m["file"]][2] for m in manifest}
     assert {m["village"] for m in manifest} <= village_col
     for name in ("文件汇总", "问题明细", "问题分类统计", "共性条款"):

@@ -181,6 +181,38 @@ def fullwidth_digits_text() -> str:
     ]) + "\n"
 
 
+def styles_xxe_xml(target: str = "file:///etc/passwd") -> str:
+    return (f'<?xml version="1.0"?><!DOCTYPE w:styles [<!ENTITY xxe SYSTEM "{target}">]>'
+            f'<w:styles xmlns:w="{W_NS}"><w:style w:type="paragraph" w:styleId="a">'
+            f'<w:name w:val="&xxe;"/></w:style></w:styles>')
+
+
+def hostile_zip(path: Path, outside: Path) -> dict[str, str]:
+    """A .zip input for ``legalreview batch`` with zip-slip paths (``..``, absolute), a symlink member,
+    a bomb member and one ordinary convention. ``outside`` names a file the archive tries to write.
+    Returns {member: expected fate} (``reviewed`` or ``refused``)."""
+    import stat
+
+    fates = {}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("东岙村/村规民约.docx", convention_docx_bytes())
+        fates["东岙村/村规民约.docx"] = "reviewed"
+        rel_escape = os.path.relpath(outside, path.parent)
+        for name in ("../../" + outside.name + ".txt", "../" * 12 + rel_escape.lstrip("./"), str(outside)):
+            zf.writestr(name, "\n".join(CONVENTION_LINES))
+            fates[name] = "refused"
+        link = zipfile.ZipInfo("东岙村/密码.txt")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+        fates["东岙村/密码.txt"] = "refused"
+        with zf.open("东岙村/炸弹.txt", "w", force_zip64=True) as fh:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(120):
+                fh.write(chunk)
+        fates["东岙村/炸弹.txt"] = "refused"
+    return fates
+
+
 def looping_pdf() -> bytes:
     """A PDF whose page tree contains itself (/Kids of the root /Pages points back at the root)."""
     objs = [
@@ -243,6 +275,9 @@ def make_documents(folder: Path, *, symlink: bool = True) -> dict[str, Expect]:
     put("GBK文本冒充Word.docx", "\n".join(CONVENTION_LINES).encode("gbk"), "error")
     put("随机字节.txt", rnd.randbytes(50_000), "either")
     put("正常村规民约.docx", good, "ok")
+    # a valid body with an XXE in the optional styles part: reviewed, the entity never resolved
+    put("样式表含XXE.docx", docx_bytes(document_xml("".join(p_xml(t) for t in CONVENTION_LINES + [FINE_CLAUSE])),
+                                   {"word/styles.xml": styles_xxe_xml().encode()}), "ok")
     put("PDF页面树循环.pdf", looping_pdf(), "either")
     if symlink:  # batch never follows them; review reads a link the user named explicitly
         os.symlink("/etc/passwd", folder / "指向passwd的链接.txt")

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RSS_BOUND_KB = 1536 * 1024
 #: Documents that hold the unlawful fine clause and must be flagged by VR-FINE when reviewed.
 MUST_FLAG_FINE = {"单行2MB.txt", "两万条.txt", "含NUL字节.txt", "私用区与混合文字.txt", "全角数字条号.txt",
-                  "正常村规民约.docx"}
+                  "正常村规民约.docx", "样式表含XXE.docx"}
 
 
 def _env() -> dict:
@@ -193,6 +194,52 @@ def test_batch_cli_over_hostile_folder(hostile, tmp_path, workers):
             assert "root:x:0:0" not in p.read_text(encoding="utf-8")
     assert (out / "summary.xlsx").is_file()
     assert _snapshot(folder) == before  # nothing written or changed in the input
+    assert _children_peak_kb() < RSS_BOUND_KB
+
+
+@pytest.mark.timeout(180)
+def test_batch_annotate_and_opinion_of_docx_with_hostile_styles(hostile, tmp_path):
+    """The commented copy re-opens the original package (python-docx): the XXE in styles.xml is
+    never resolved into any output."""
+    folder, _ = hostile
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "样式表含XXE.docx").write_bytes((folder / "样式表含XXE.docx").read_bytes())
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "legalreview", "batch", str(src), "-o", str(out), "--workers", "1",
+                        "-q", "--annotate", "--opinions"], capture_output=True, text=True, cwd=ROOT, timeout=170)
+    assert r.returncode == 0, r.stdout + r.stderr
+    made = sorted(p.name for p in out.glob("*.docx"))
+    assert len(made) == 2, made
+    for p in out.glob("*.docx"):
+        with zipfile.ZipFile(p) as zf:
+            for name in zf.namelist():
+                assert b"root:x:0:0" not in zf.read(name), (p.name, name)
+
+
+@pytest.mark.timeout(180)
+def test_batch_hostile_zip_input_writes_nothing_outside(tmp_path):
+    outside = tmp_path / "不应出现"
+    archive = tmp_path / "上传" / "镇里的文件.zip"
+    archive.parent.mkdir()
+    fates = hf.hostile_zip(archive, outside)
+    before = _snapshot(tmp_path)
+    out = tmp_path / "结果"
+    r = subprocess.run([sys.executable, "-m", "legalreview", "batch", str(archive), "-o", str(out), "--workers", "2",
+                        "-q"], capture_output=True, text=True, cwd=ROOT, timeout=170)
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert not list(tmp_path.rglob("不应出现*")) and not outside.exists()
+    assert not Path(str(outside)).with_suffix(".txt").exists()
+    reports = [p for p in out.rglob("*.json") if not p.name.startswith(".")]
+    assert [p.relative_to(out).as_posix() for p in reports] == ["东岙村/村规民约.json"], reports
+    data = json.loads(reports[0].read_text(encoding="utf-8"))
+    assert "VR-FINE" in {f["rule_id"] for f in data["findings"]}
+    assert "root:x:0:0" not in json.dumps(data, ensure_ascii=False)
+    refused = [m for m, fate in fates.items() if fate == "refused"]
+    for m in refused:  # each hostile member is named with the reason it was not extracted
+        assert any(ln.strip().startswith(f"跳过：{m}：") for ln in r.stdout.splitlines()), (m, r.stdout)
+    after = {k: v for k, v in _snapshot(tmp_path).items() if not k.startswith("结果")}
+    assert after == before  # only the output folder changed
     assert _children_peak_kb() < RSS_BOUND_KB
 
 

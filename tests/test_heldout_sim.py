@@ -29,6 +29,7 @@ LAWFUL = [
     "docs/h45_qu_jigai_zhengce.txt",
     "docs/h46_xian_senlin_fanghuo_tonggao.txt",
     "docs/h47_zhen_changfang_chuzu_hetong.txt",
+    "docs/h54_shi_rencai_zhengce.txt",
 ]
 
 
@@ -56,15 +57,15 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=0.981 R=0.857 on 49 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=0.983 R=0.867 on 54 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 110
+    assert o.expected >= 118
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
-    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.952
+    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.956
     ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=1.0
     ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0

@@ -107,6 +107,9 @@ def main() -> None:
     ap.add_argument("-n", type=int, default=1000, help="documents for the JSON runs")
     ap.add_argument("--opinions-n", type=int, default=200, help="documents for the runs with opinions")
     ap.add_argument("--profile", action="store_true", help="also write bench/results/batch_profile.txt")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run the JSON configurations R times, alternating 1 and 2 workers, and keep the fastest "
+                         "run of each (the project VM is shared: best-of-R filters other people's load)")
     ap.add_argument("--one", nargs=4, metavar=("INPUT", "OUT", "WORKERS", "OPINIONS"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:
@@ -124,15 +127,22 @@ def main() -> None:
         generate(tmp / "docs", a.n, seed=7, docx_rate=0.2)
         generate(tmp / "docs-op", a.opinions_n, seed=8, docx_rate=0.2)
         results["generate_s"] = round(time.perf_counter() - t0, 2)
-        configs = [(tmp / "docs", 1, False), (tmp / "docs", 2, False),
-                   (tmp / "docs-op", 1, True), (tmp / "docs-op", 2, True)]
+        configs = [(tmp / "docs", 1, False), (tmp / "docs", 2, False)] * max(1, a.repeat)
+        configs += [(tmp / "docs-op", 1, True), (tmp / "docs-op", 2, True)]
+        best: dict[tuple, dict] = {}
+        results["all_runs"] = []
         for inp, workers, opinions in configs:
             out = tmp / f"out-{inp.name}-{workers}"
             r = subprocess.run([sys.executable, __file__, "--one", str(inp), str(out), str(workers),
                                 "1" if opinions else "0"], capture_output=True, text=True, cwd=ROOT)
             if r.returncode != 0:
                 sys.exit(f"benchmark run failed:\n{r.stderr}")
-            results["runs"].append(json.loads(r.stdout.strip().splitlines()[-1]))
+            run = json.loads(r.stdout.strip().splitlines()[-1])
+            results["all_runs"].append(run)
+            key = (workers, opinions)
+            if key not in best or run["wall_s"] < best[key]["wall_s"]:
+                best[key] = run
+        results["runs"] = list(best.values())
         results["cold_start"] = cold_start(tmp)
         if a.profile:
             (HERE / "results").mkdir(exist_ok=True)

@@ -40,7 +40,10 @@ def detect_format(path: Path, data: bytes) -> str:
         try:
             with zipfile.ZipFile(BytesIO(data)) as zf:
                 names = set(zf.namelist())
-                mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+                mimetype = b""
+                if "mimetype" in names:  # first bytes only: the member may be a bomb (issue 9)
+                    with zf.open("mimetype") as fh:
+                        mimetype = fh.read(100)
         except ZIP_READ_ERRORS as e:
             if suffix in (".docx", ".docm", ".dotx"):
                 raise InputError("Word 文件已损坏（压缩包无法打开）", path=path, cause=f"bad zip: {e}") from e

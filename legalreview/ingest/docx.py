@@ -155,11 +155,35 @@ def parse_xml(data: bytes, *, path, member: str) -> etree._Element:
     return root
 
 
+def read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """Read a zip member in bounded chunks: never more than ``limit`` bytes nor more than the zip
+    directory announces (a member whose directory entry understates its size is caught by the CRC
+    check instead of being inflated whole into memory, as ``ZipFile.read`` would). Raises
+    ``_MemberTooLarge`` past ``limit``, zip errors as usual."""
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise _MemberTooLarge(f"{name} is {info.file_size} bytes > {limit}")
+    out = bytearray()
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            out += chunk
+            if len(out) > limit:
+                raise _MemberTooLarge(f"{name} inflates past {limit} bytes")
+    return bytes(out)
+
+
+class _MemberTooLarge(Exception):
+    pass
+
+
 def _optional_part(zf: zipfile.ZipFile, name: str, path):
     """Parse an optional part (styles, numbering); a missing or damaged one is ignored."""
     try:
-        data = zf.read(name)
-    except ZIP_READ_ERRORS:  # optional parts: a damaged one only loses style names / list labels
+        data = read_member(zf, name, limits.MAX_DOCUMENT_XML_BYTES)
+    except (*ZIP_READ_ERRORS, _MemberTooLarge):  # optional parts: a damaged one only loses style names / list labels
         return None
     try:
         return parse_xml(data, path=path, member=name)
@@ -204,7 +228,9 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
     with zf:
         limits.check_zip(zf, path=p, compressed_size=len(data))
         try:
-            xml = zf.read("word/document.xml")
+            xml = read_member(zf, "word/document.xml", limits.MAX_DOCUMENT_XML_BYTES)
+        except _MemberTooLarge as e:
+            raise InputError("Word 正文过大，已拒绝读取", path=p, cause=str(e)) from None
         except KeyError as e:
             raise InputError("不是有效的 Word 文件（缺少 word/document.xml）", path=p,
                              cause="no word/document.xml in zip") from e

@@ -98,12 +98,28 @@ def write_zero_member_docx(path: Path, total_bytes: int, members: int = 1) -> No
                     left -= n
 
 
-def lying_directory_docx(real_xml: bytes, claimed_size: int) -> bytes:
+def lying_directory_docx(path: Path, comment_bytes: int, claimed_size: int) -> None:
     """A docx whose zip directory understates word/document.xml's uncompressed size (a bomb that
-    lies to the directory check): the reader must not inflate more than the directory says."""
-    data = bytearray(docx_bytes(real_xml))
-    name = b"word/document.xml"
-    real = len(real_xml).to_bytes(4, "little")
+    lies to the directory check): ``comment_bytes`` of 'x' in an XML comment, deflated to about
+    1/1000, streamed so that building it never holds the bomb in memory."""
+    head = document_xml("".join(p_xml(t) for t in CONVENTION_LINES)).encode().replace(b"</w:body>", b"<!--")
+    tail = b"--></w:body></w:document>"
+    chunk = b"x" * (1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", CONTENT_TYPES)
+        zf.writestr("_rels/.rels", RELS)
+        with zf.open("word/document.xml", "w") as fh:  # < 2 GB: no zip64 extra, 4-byte sizes
+            fh.write(head)
+            for _ in range(comment_bytes >> 20):
+                fh.write(chunk)
+            fh.write(tail)
+    real_size = len(head) + (comment_bytes >> 20 << 20) + len(tail)
+    path.write_bytes(_patch_claimed_size(path.read_bytes(), b"word/document.xml", real_size, claimed_size))
+
+
+def _patch_claimed_size(blob: bytes, name: bytes, real_size: int, claimed_size: int) -> bytes:
+    data = bytearray(blob)
+    real = real_size.to_bytes(4, "little")
     fake = claimed_size.to_bytes(4, "little")
     # local header: sig(4) ver(2) flag(2) meth(2) time(2) date(2) crc(4) csize(4) usize(4) nlen(2) xlen(2) name
     # central header: sig(4) vmade(2) vneed(2) flag(2) meth(2) time(2) date(2) crc(4) csize(4) usize(4) ...
@@ -248,11 +264,17 @@ def make_documents(folder: Path, *, symlink: bool = True) -> dict[str, Expect]:
     exp["压缩炸弹_高压缩比.docx"] = "error"
     write_zero_member_docx(folder / "压缩炸弹_总量大.docx", 250 * 1024 * 1024, members=5)
     exp["压缩炸弹_总量大.docx"] = "error"
-    # a 64 MB document.xml whose directory entry claims 4 KB: must not be inflated beyond the claim
-    big_xml = document_xml("".join(p_xml(t) for t in CONVENTION_LINES)).encode()
-    big_xml = big_xml.replace(b"</w:body>", b"<!--" + b"x" * (64 * 1024 * 1024) + b"--></w:body>")
-    put("压缩炸弹_目录造假.docx", lying_directory_docx(big_xml, 4096), "error")
-    del big_xml
+    # a 1 GB document.xml (1 MB on disk) whose directory entry claims 4 KB: must never be inflated
+    lying_directory_docx(folder / "压缩炸弹_目录造假.docx", 1 << 30, 4096)
+    exp["压缩炸弹_目录造假.docx"] = "error"
+    # the format sniffer opens the zip before the bomb check: a 300 MB "mimetype" member (honest sizes)
+    mime = folder / "mimetype炸弹.docx"
+    write_zero_member_docx(mime, 0)
+    with zipfile.ZipFile(mime, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        with zf.open("mimetype", "w", force_zip64=True) as fh:
+            for _ in range(300):
+                fh.write(b"\0" * (1 << 20))
+    exp["mimetype炸弹.docx"] = "error"
     put("实体膨胀.docx", docx_bytes(billion_laughs_xml()), "error")
     put("外部实体XXE.docx", docx_bytes(xxe_xml()), "error")
     put("表格嵌套200层.docx", docx_bytes(nested_tables_xml(200)), "error")

@@ -231,12 +231,33 @@ def hostile_zip(path: Path, outside: Path) -> dict[str, str]:
 
 def looping_pdf() -> bytes:
     """A PDF whose page tree contains itself (/Kids of the root /Pages points back at the root)."""
-    objs = [
+    return pdf_bytes([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 712 Td (Hello) Tj ET\nendstream",
-    ]
+    ])
+
+
+def pdf_bomb(mb: int = 600) -> bytes:
+    """A one-page PDF whose FlateDecode content stream inflates to ``mb`` MB of spaces (~0.6 MB on disk)."""
+    import zlib
+
+    co = zlib.compressobj(9)
+    comp = co.compress(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n")
+    spaces = b" " * (1 << 20)
+    comp += b"".join(co.compress(spaces) for _ in range(mb)) + co.flush()
+    return pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
+def pdf_bytes(objs: list[bytes]) -> bytes:
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -264,8 +285,8 @@ def make_documents(folder: Path, *, symlink: bool = True) -> dict[str, Expect]:
     exp["压缩炸弹_高压缩比.docx"] = "error"
     write_zero_member_docx(folder / "压缩炸弹_总量大.docx", 250 * 1024 * 1024, members=5)
     exp["压缩炸弹_总量大.docx"] = "error"
-    # a 1 GB document.xml (1 MB on disk) whose directory entry claims 4 KB: must never be inflated
-    lying_directory_docx(folder / "压缩炸弹_目录造假.docx", 1 << 30, 4096)
+    # a 512 MB document.xml (0.5 MB on disk) whose directory entry claims 4 KB: must never be inflated
+    lying_directory_docx(folder / "压缩炸弹_目录造假.docx", 1 << 29, 4096)
     exp["压缩炸弹_目录造假.docx"] = "error"
     # the format sniffer opens the zip before the bomb check: a 300 MB "mimetype" member (honest sizes)
     mime = folder / "mimetype炸弹.docx"
@@ -301,6 +322,7 @@ def make_documents(folder: Path, *, symlink: bool = True) -> dict[str, Expect]:
     put("样式表含XXE.docx", docx_bytes(document_xml("".join(p_xml(t) for t in CONVENTION_LINES + [FINE_CLAUSE])),
                                    {"word/styles.xml": styles_xxe_xml().encode()}), "ok")
     put("PDF页面树循环.pdf", looping_pdf(), "either")
+    put("PDF解压炸弹.pdf", pdf_bomb(), "either")
     if symlink:  # batch never follows them; review reads a link the user named explicitly
         os.symlink("/etc/passwd", folder / "指向passwd的链接.txt")
         exp["指向passwd的链接.txt"] = "either"

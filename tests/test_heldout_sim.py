@@ -34,6 +34,7 @@ LAWFUL = [
     "docs/h59_zhen_wenjian_qingli_jueding.txt",
     "docs/h61_cunji_zijin_rugu_xieyi.txt",
     "docs/h66_buyu_chufa_jueding.txt",
+    "docs/h74_cunji_xiaowei_quanli_yijian.txt",
 ]
 
 
@@ -61,16 +62,16 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=0.985 R=0.869 on 72 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=0.986 R=0.876 on 77 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 143
+    assert o.expected >= 150
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
-    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.969
-    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.969
+    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.968
+    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.971
     ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
     ("village_rules", 0.8, 0.5),          # measured P=0.931 R=0.590

@@ -35,6 +35,8 @@ LAWFUL = [
     "docs/h61_cunji_zijin_rugu_xieyi.txt",
     "docs/h66_buyu_chufa_jueding.txt",
     "docs/h74_cunji_xiaowei_quanli_yijian.txt",
+    "docs/h78_xian_jinfang_yanhua_tonggao.txt",
+    "docs/h79_nongmingong_gongzi_tongzhi.txt",
 ]
 
 
@@ -62,15 +64,15 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=0.986 R=0.876 on 77 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=0.987 R=0.879 on 81 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 150
+    assert o.expected >= 155
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
-    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.968
+    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.970
     ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.971
     ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0

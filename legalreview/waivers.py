@@ -32,7 +32,9 @@ def load_waivers(source: Any) -> list[Waiver]:
     if isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            source = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            from .engine.loader import safe_load_bounded  # refuses alias bombs (issue 9)
+
+            source = safe_load_bounded(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as e:
             raise LegalReviewError("无法读取豁免记录文件", path=path, cause=str(e)) from e
     if isinstance(source, dict):

@@ -66,6 +66,23 @@ def expanded_size(root: Any, limit: int = MAX_YAML_NODES) -> int:
     return sizes[id(root)]
 
 
+class YamlTooLargeError(yaml.YAMLError):
+    """A YAML document whose aliases expand past ``MAX_YAML_NODES`` (alias bomb)."""
+
+
+def safe_load_bounded(text: str) -> Any:
+    """``yaml.safe_load`` that refuses alias bombs (``YamlTooLargeError``) before constructing
+    anything: for the other YAML inputs (waivers, materials, opinion config)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if expanded_size(node) > MAX_YAML_NODES:
+            raise YamlTooLargeError(f"YAML aliases expand past {MAX_YAML_NODES} nodes (alias bomb)")
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
 def _compose(path: Path) -> tuple[Any, Any]:
     try:
         raw = path.read_text(encoding="utf-8-sig")

@@ -337,6 +337,37 @@ def test_batch_refuses_hostile_pack_before_writing(hostile_packs, tmp_path):
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.timeout(180)
+def test_alias_bombs_in_waivers_materials_and_opinion_config(tmp_path):
+    """Every YAML the user hands in (waivers, also picked up as a sidecar by batch; materials; the
+    opinion config) is refused quickly when its aliases explode; a waivers bomb used to spend 100 s
+    and 1.4 GB formatting a pydantic error."""
+    src = tmp_path / "in"
+    doc = _small_doc(src)
+    bomb = "\n".join(hf.yaml_alias_bomb().splitlines()[:-1]) + "\n"
+    (src / "村规民约.txt.waivers.yaml").write_text(bomb + "waivers: *a9\n", encoding="utf-8")
+    materials = tmp_path / "材料.yaml"
+    materials.write_text(bomb + "items: *a9\n", encoding="utf-8")
+    config = tmp_path / "意见书配置.yaml"
+    config.write_text(bomb + "reviewer: *a9\nbody: *a9\n", encoding="utf-8")
+    runs = [
+        ["review", str(doc)],  # the sidecar waivers
+        ["review", str(doc), "--waivers", str(src / "村规民约.txt.waivers.yaml")],
+        ["review", str(doc), "--waivers", "/dev/null", "--materials", str(materials)],
+        ["review", str(doc), "--waivers", "/dev/null", "--config", str(config), "-o", str(tmp_path / "意见书.docx")],
+    ]
+    for args in runs:
+        r = subprocess.run([sys.executable, "-m", "legalreview", *args], capture_output=True, text=True, cwd=ROOT,
+                           timeout=100)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (args, r.stdout, r.stderr[-2000:])
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "legalreview", "batch", str(src), "-o", str(out), "--workers", "1", "-q"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=100)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+    assert "失败：村规民约.txt" in r.stdout and "豁免" in r.stdout
+    assert _children_peak_kb() < RSS_BOUND_KB
+
+
 # --------------------------------------------------------------------------- outputs
 
 

@@ -64,19 +64,19 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=0.987 R=0.879 on 81 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=0.987 R=0.880 on 86 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 155
+    assert o.expected >= 165
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
-    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.970
-    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.971
+    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.971
+    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.974
     ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
-    ("village_rules", 0.8, 0.5),          # measured P=0.931 R=0.590
+    ("village_rules", 0.8, 0.5),          # measured P=0.935 R=0.595
 ])
 def test_floor_by_type(result, doc_type, min_p, min_r):
     c = result.by_type[doc_type]

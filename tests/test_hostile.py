@@ -388,6 +388,14 @@ def test_review_output_equal_to_input_is_refused(tmp_path):
         assert r.returncode == 2, r.stdout + r.stderr
         assert "输入" in r.stderr and "Traceback" not in r.stderr
         assert doc.read_bytes() == before
+    docx_in = tmp_path / "村规民约.docx"
+    docx_in.write_bytes(hf.convention_docx_bytes())
+    docx_before = docx_in.read_bytes()
+    for opt in ("--annotate", "-o"):
+        r = subprocess.run([sys.executable, "-m", "legalreview", "review", str(docx_in), opt, str(docx_in), "--force"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=100)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, (opt, r.stdout + r.stderr)
+        assert docx_in.read_bytes() == docx_before
     link = tmp_path / "链接.json"
     link.symlink_to(doc)
     r = subprocess.run([sys.executable, "-m", "legalreview", "review", str(doc), "-o", str(link), "--force"],

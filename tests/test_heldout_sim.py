@@ -37,6 +37,9 @@ LAWFUL = [
     "docs/h74_cunji_xiaowei_quanli_yijian.txt",
     "docs/h78_xian_jinfang_yanhua_tonggao.txt",
     "docs/h79_nongmingong_gongzi_tongzhi.txt",
+    "docs/h88_xian_cunweishengshi_yaopin.txt",
+    "docs/h90_xianzhi_nongfang_zulin_hetong.txt",
+    "docs/h91_dangchang_chufa_jueding.txt",
 ]
 
 
@@ -64,19 +67,19 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=0.987 R=0.880 on 86 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=0.982 R=0.883 on 91 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 165
+    assert o.expected >= 170
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
     ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.971
-    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.974
+    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.976
     ("enforcement_decision", 0.9, 0.9),   # measured P=1.0 R=1.0
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
-    ("village_rules", 0.8, 0.5),          # measured P=0.935 R=0.595
+    ("village_rules", 0.8, 0.5),          # measured P=0.909 R=0.595
 ])
 def test_floor_by_type(result, doc_type, min_p, min_r):
     c = result.by_type[doc_type]

@@ -1,0 +1,46 @@
+"""Held-out village rules (corpora/heldout_village): documents written blind for the village-rules pack,
+scored with ``legalreview.evaluate``. Floors are the measured values minus a margin, so a change of
+village_rules.yaml or base.yaml that loses recall or adds false positives on these phrasings fails."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from legalreview.evaluate import evaluate
+from legalreview.resources import corpora_dir
+
+HELDOUT = corpora_dir() / "heldout_village"
+MANIFEST = HELDOUT / "manifest.jsonl"
+
+P_FLOOR = 0.90
+R_FLOOR = 0.90
+
+
+@pytest.fixture(scope="module")
+def result():
+    return evaluate(HELDOUT / "docs", MANIFEST)
+
+
+def test_manifest_is_well_formed():
+    rows = [json.loads(line) for line in MANIFEST.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 4
+    for r in rows:
+        assert r["doc_type"] == "village_rules"
+        text = (HELDOUT / r["file"]).read_text(encoding="utf-8")
+        assert r["expected_findings"], r["file"]
+        for f in r["expected_findings"] + r.get("acceptable", []):
+            assert f["quote"] in text, (r["file"], f["quote"])
+            assert f["category"]
+
+
+def test_floors(result):
+    c = result.overall
+    assert c.precision is not None and c.precision >= P_FLOOR, (c, [fp.quote for d in result.docs for fp in d.false_positives])
+    assert c.recall is not None and c.recall >= R_FLOOR, (c, [m.quote for d in result.docs for m in d.misses])
+
+
+def test_every_document_has_a_true_positive(result):
+    for d in result.docs:
+        assert d.counts.tp > 0, d.file

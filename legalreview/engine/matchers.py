@@ -82,6 +82,8 @@ def _walk_repeats(items, inside_variable: bool) -> None:
                                    cause="nested quantifier (catastrophic backtracking)")
             _walk_repeats(sub, (variable or inside_variable[0], unbounded or inside_variable[1]) if variable
                           else inside_variable)
+            if unbounded:  # after the walk, so that nested quantifiers are named as such
+                _check_optional_overlap(sub)
         elif op == c.SUBPATTERN:
             _walk_repeats(av[-1], inside_variable)
         elif op == c.BRANCH:
@@ -152,6 +154,22 @@ def _broad_unbounded(items) -> int:
         elif op in (c.ASSERT, c.ASSERT_NOT):
             n += _broad_unbounded(av[1])
     return n
+
+
+def _check_optional_overlap(body) -> None:
+    """Inside an unbounded repeat, an optional part that can begin like the body itself lets the
+    engine cut the same text in exponentially many ways: (村村?)+$ splits 村…村 into 1s and 2s."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    while len(body) == 1 and body[0][0] == c.SUBPATTERN:
+        body = body[0][1][-1]
+    head, _ = _first_chars(body)
+    for op, av in body:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)) and av[0] != av[1]:
+            part, _ = _first_chars(av[2])
+            if head is None or part is None or head & part:
+                raise CompileError("正则表达式在重复（+、*）内含与开头相同的可选部分（如 (村村?)+），可能灾难性回溯",
+                                   cause="optional part overlapping the repeated body (catastrophic backtracking)")
 
 
 def _check_branch_overlap(alternatives) -> None:

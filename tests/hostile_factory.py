@@ -392,6 +392,7 @@ def make_rule_packs(folder: Path, sentinel: Path) -> dict[str, Expect]:
     put("catastrophic_alternation.yaml", rule_pack("alt", "^(村|村)+$", ["村村村"], [evil]), "error")
     put("catastrophic_overlap.yaml",
         rule_pack("overlap", "(村民|村|民)*罚款$", ["村民罚款"], ["村民" * 40 + "罚款！"]), "error")
+    put("catastrophic_optional.yaml", rule_pack("optional", "^(村村?)+$", ["村村村"], [evil]), "error")
     put("polynomial.yaml", rule_pack("poly", ".*村.*村.*村.*村.*罚款罚款", ["村村村村罚款罚款"], ["村" * 3000]),
         "error")
     put("huge_alternation.yaml",

@@ -291,6 +291,7 @@ def test_pack_errors_say_why(hostile_packs):
         "catastrophic_alternation.yaml": "重叠的分支",
         "catastrophic_overlap.yaml": "重叠的分支",
         "polynomial.yaml": "宽泛重复",
+        "catastrophic_optional.yaml": "可选部分",
         "extends_abs_passwd.yaml": ".yaml",
         "extends_parent_passwd.yaml": ".yaml",
         "extends_traversal_yaml.yaml": "找不到",

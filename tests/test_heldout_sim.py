@@ -41,6 +41,7 @@ LAWFUL = [
     "docs/h90_xianzhi_nongfang_zulin_hetong.txt",
     "docs/h91_dangchang_chufa_jueding.txt",
     "docs/h100_anzhi_xiaoqu_wuye_hetong.txt",
+    "docs/h106_cun_guiyue_hefa_b.txt",
 ]
 
 
@@ -68,17 +69,17 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=1.0 R=0.894 on 101 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=1.0 R=0.898 on 106 documents (village_rules pack still being tuned by its owner)
     o = result.overall
-    assert o.expected >= 185
+    assert o.expected >= 190
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
-    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.975
-    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.978
-    ("enforcement_decision", 0.9, 0.85),  # measured P=1.0 R=0.917
+    ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.976
+    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.979
+    ("enforcement_decision", 0.9, 0.85),  # measured P=1.0 R=0.929
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
     ("village_rules", 0.8, 0.5),          # measured P=1.0 R=0.619
 ])

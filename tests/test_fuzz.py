@@ -43,7 +43,10 @@ def marker_line(draw) -> str:
     return head + sep + draw(NOISE)
 
 
-TEXTS = st.lists(marker_line(), min_size=0, max_size=25).map("\n".join)
+# newline-separated lines, and run-on texts (a whole document on one line, split by the parser
+# into virtual lines at markers after 。；：)
+TEXTS = st.builds(lambda lines, sep: sep.join(lines), st.lists(marker_line(), min_size=0, max_size=25),
+                  st.sampled_from(["\n", "\n", "", "。", "；", "\r\n"]))
 
 
 def _check_nodes(nodes, text: str, lo: int, hi: int) -> None:

@@ -42,6 +42,7 @@ LAWFUL = [
     "docs/h91_dangchang_chufa_jueding.txt",
     "docs/h100_anzhi_xiaoqu_wuye_hetong.txt",
     "docs/h106_cun_guiyue_hefa_b.txt",
+    "docs/h110_zhen_weiminbanshi_tongzhi.txt",
 ]
 
 
@@ -69,9 +70,9 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=1.0 R=0.903 on 106 documents (village_rules pack still being tuned by its owner)
+    # measured 2026-11-26: P=1.0 R=0.985 on 110 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
     o = result.overall
-    assert o.expected >= 190
+    assert o.expected >= 195
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
@@ -81,7 +82,7 @@ def test_overall_floor(result):
     ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.979
     ("enforcement_decision", 0.9, 0.85),  # measured P=1.0 R=0.929
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
-    ("village_rules", 0.8, 0.5),          # measured P=1.0 R=0.619
+    ("village_rules", 0.8, 0.5),          # measured P=1.0 R=0.619 (1.0 with its owner's later work)
 ])
 def test_floor_by_type(result, doc_type, min_p, min_r):
     c = result.by_type[doc_type]

@@ -17,6 +17,9 @@ MANIFEST = HELDOUT / "manifest.jsonl"
 P_FLOOR = 0.90
 R_FLOOR = 0.90
 
+# Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
+LAWFUL = {"docs/v10_zhejiang_lishui_cunguiminyue_hefa_2022.txt"}
+
 
 @pytest.fixture(scope="module")
 def result():
@@ -29,7 +32,7 @@ def test_manifest_is_well_formed():
     for r in rows:
         assert r["doc_type"] == "village_rules"
         text = (HELDOUT / r["file"]).read_text(encoding="utf-8")
-        assert r["expected_findings"], r["file"]
+        assert bool(r["expected_findings"]) != (r["file"] in LAWFUL), r["file"]
         for f in r["expected_findings"] + r.get("acceptable", []):
             assert f["quote"] in text, (r["file"], f["quote"])
             assert f["category"]
@@ -41,6 +44,14 @@ def test_floors(result):
     assert c.recall is not None and c.recall >= R_FLOOR, (c, [m.quote for d in result.docs for m in d.misses])
 
 
-def test_every_document_has_a_true_positive(result):
+def test_every_problem_document_has_a_true_positive(result):
     for d in result.docs:
-        assert d.counts.tp > 0, d.file
+        if d.file not in LAWFUL:
+            assert d.counts.tp > 0, d.file
+
+
+def test_lawful_documents_stay_quiet(result):
+    docs = {d.file: d for d in result.docs}
+    assert LAWFUL <= set(docs)
+    for f in LAWFUL:
+        assert not docs[f].false_positives, [(fp.rule_id, fp.quote) for fp in docs[f].false_positives]

@@ -44,6 +44,7 @@ LAWFUL = [
     "docs/h106_cun_guiyue_hefa_b.txt",
     "docs/h110_zhen_weiminbanshi_tongzhi.txt",
     "docs/h114_xian_guanggao_guanli_banfa.txt",
+    "docs/h118_yutang_chengbao_hetong.txt",
 ]
 
 
@@ -71,9 +72,9 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=1.0 R=0.985 on 114 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
+    # measured 2026-11-26: P=1.0 R=0.986 on 118 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
     o = result.overall
-    assert o.expected >= 200
+    assert o.expected >= 205
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 

@@ -47,6 +47,8 @@ LAWFUL = [
     "docs/h118_yutang_chengbao_hetong.txt",
     "docs/h119_zhifa_cailiang_jizhun.txt",
     "docs/h121_daijian_hetong_hefa.txt",
+    "docs/h123_anzhifang_huigou_xieyi.txt",
+    "docs/h124_buyu_chufa_b.txt",
 ]
 
 
@@ -74,9 +76,9 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=1.0 R=0.986 on 121 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
+    # measured 2026-11-26: P=1.0 R=0.986 on 125 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
     o = result.overall
-    assert o.expected >= 205
+    assert o.expected >= 210
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 

@@ -18,7 +18,7 @@ P_FLOOR = 0.90
 R_FLOOR = 0.90
 
 # Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
-LAWFUL = {"docs/v10_zhejiang_lishui_cunguiminyue_hefa_2022.txt"}
+LAWFUL = {"docs/v10_zhejiang_lishui_cunguiminyue_hefa_2022.txt", "docs/v18_zhejiang_shaoxing_shequ_jumingongyue_hefa_2024.txt"}
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,7 @@ LAWFUL = [
     "docs/h134_chafeng_jueding.txt",
     "docs/h137_cunji_houbei_ganbu_banfa.txt",
     "docs/h138_zhen_zhengbing_tongzhi.txt",
+    "docs/h143_zhengshou_buchang_xianfu.txt",
 ]
 
 
@@ -81,16 +82,16 @@ def test_every_quote_located_and_types_detected(result):
 
 
 def test_overall_floor(result):
-    # measured 2026-11-26: P=1.0 R=0.987 on 140 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
+    # measured 2026-11-26: P=1.0 R=0.987 on 143 documents (village_rules R went 0.62 -> 1.0 while its owner was still tuning)
     o = result.overall
-    assert o.expected >= 224
+    assert o.expected >= 227
     assert o.recall >= 0.78, o
     assert o.precision >= 0.88, o
 
 
 @pytest.mark.parametrize("doc_type,min_p,min_r", [
     ("normative_document", 0.85, 0.85),   # measured P=1.0 R=0.990
-    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.980
+    ("agency_contract", 0.85, 0.85),      # measured P=1.0 R=0.982
     ("enforcement_decision", 0.9, 0.85),  # measured P=1.0 R=0.938
     ("major_decision", 0.9, 0.9),         # measured P=1.0 R=1.0
     ("village_rules", 0.8, 0.5),          # measured P=1.0 R=0.619 (1.0 with its owner's later work)

@@ -15,14 +15,15 @@ from legalreview.resources import corpora_dir
 HELDOUT = corpora_dir() / "heldout_village"
 MANIFEST = HELDOUT / "manifest.jsonl"
 
-P_FLOOR = 0.95  # measured 1.00 (158 TP, 0 FP) after batch 11
-R_FLOOR = 0.93  # measured 0.99 (141/142)
+P_FLOOR = 0.95  # measured 1.00 (163 TP, 0 FP) after batch 12
+R_FLOOR = 0.93  # measured 0.99 (145/146)
 
 # Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
 LAWFUL = {
     "docs/v10_zhejiang_lishui_cunguiminyue_hefa_2022.txt",
     "docs/v18_zhejiang_shaoxing_shequ_jumingongyue_hefa_2024.txt",
     "docs/v36_jiangxi_shangrao_cunguiminyue_hefa_2023.txt",
+    "docs/v41_zhejiang_hangzhou_shequ_jumingongyue_hefa_2025.txt",
 }
 
 

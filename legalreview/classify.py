@@ -31,7 +31,7 @@ _WS = re.compile(r"[ \t\u3000\u00a0]+")
 
 # ----------------------------------------------------------------------------- vocabulary
 
-VILLAGE_NAMES = r"村规民约|村规村约|村民自治章程|居民自治章程|居民公约|社区公约|居规民约|屯规民约|组规民约|村民公约|小区公约|自治章程"
+VILLAGE_NAMES = r"村规民约|寨规民约|组规民约|组规|寨规|村规村约|村民自治章程|居民自治章程|居民公约|社区公约|居规民约|屯规民约|组规民约|村民公约|小区公约|自治章程"
 PARTY_ORG = r"(?:中共|中国共产党)[^\s，。,、]{0,30}?(?:委员会|委|工委|党委|党组|总支|支部|纪委)(?:办公室)?"
 GOV_ORG = (r"人民政府(?:办公室|办公厅)?|街道办事处|管理委员会|管委会|"
            r"(?<![党纪])(?:局|厅|委员会|办公室)$")
@@ -60,6 +60,16 @@ SIGNALS: tuple[Signal, ...] = (
     _s("village_rules", "title", r"(?:" + VILLAGE_NAMES + r")(?:样板|范本|草案|修订稿|修正案)?(?:（[^）]{0,20}）|\([^)]{0,20}\))?$",
        9, "标题为村规民约、自治章程或居民（社区）公约"),
     _s("village_rules", "title", VILLAGE_NAMES, 4, "标题提及村规民约或居民公约"),
+    # Rules a village, villagers' group, community or collective economic organisation makes for its own
+    # members (「××村民小组管理规定」「××股份经济合作社章程」「××村红白喜事理事会工作规定」) are
+    # self-governance rules even when titled 规定/章程, unless a government issues them (关于…/人民政府).
+    _s("village_rules", "title",
+       r"^(?!.*(?:关于|人民政府|办公室|党委|委员会关于)).*(?:[^\s]村(?!庄|级|镇|容|落)|村民小组|村民组|居民小组|社区|经济合作社|"
+       r"红白(?:喜事)?理事会|村民议事会)[^，。]{0,16}(?:管理规定|工作规定|规定|章程|制度|守则|约定|规约)(?:（[^）]{0,10}）)?$",
+       7, "标题表明由村（居）民自治组织或集体经济组织为其成员制定"),
+    # A Party committee issuing alone (「中共××镇委员会关于……的通知」) makes a Party document.
+    _s("party_normative_document", "title", r"^(?:中共|中国共产党)(?!.*(?:人民政府|政府办公室|管委会))", 6,
+       "标题表明由党的组织单独发文"),
     _s("village_rules", "head", VILLAGE_NAMES, 4, "开头部分称本文件为村规民约或居民公约"),
     _s("village_rules", "body", VILLAGE_NAMES, 0.8, "正文多次提及村规民约或公约", per_hit=True, cap=2.4),
     _s("village_rules", "head", r"(?:村民|居民|户)(?:代表)?(?:大会|会议).{0,12}(?:讨论|表决|通过)|户代表.{0,8}(?:讨论|表决)",
@@ -213,6 +223,7 @@ def _issuer_lines(doc: Document, head: str, tail: str) -> list[str]:
 _NOT_NORMATIVE = re.compile(r"关于召开|会议的通知$|(?:工作)?总结$|工作要点$|简报|会议纪要$|纪要$|请示$|(?:工作)?报告$|"
                             r"的函$|复函$|批复$|任免|表彰|通报$|讲话$|述职")
 _PARTY_RE = re.compile(PARTY_ORG)
+_PARTY_TITLE = re.compile(r"^(?:中共|中国共产党)(?!.*(?:人民政府|政府办公室|管委会))")
 _GOV_RE = re.compile(r"人民政府|政府办公室|街道办事处|管理委员会|管委会|综合行政执法|[^\s党]{2,}(?:局|厅)$|^[^\s党]{2,}委员会$")
 
 
@@ -275,6 +286,12 @@ def score(doc: Document) -> Scores:
         sc.add("normative_document", 2.5, f"发文机关为行政机关（{gov[0]}）")
         sc.add("enforcement_decision", 0.5, f"由行政机关作出（{gov[0]}）")
         sc.add("major_decision", 0.5, f"由行政机关作出（{gov[0]}）")
+
+    # The form of a normative document (办法, 通知, 施行日期 ...) issued by a Party organ alone makes a Party
+    # normative document: the form signals count for the issuer's kind.
+    if not gov and any(_PARTY_TITLE.match(t) for t in titles):
+        sc.scores["party_normative_document"] += sc.scores["normative_document"]
+        sc.scores["normative_document"] *= 0.3
 
     # Working papers (meeting notices, reports, summaries, minutes, requests) are none of the reviewable
     # types even though their titles end in 「通知」 or start with 「关于」 or mention 村规民约.

@@ -198,7 +198,9 @@ def _find_header(text: str, lines: list[_Line], first_marker: int, title_styled:
         # two-line titles: 「关于印发《……》的」 + 「通知」, or 「XX镇关于……」 + 「的实施意见」
         if k + 1 < len(head):
             nxt = head[k + 1]
+            nxt_is_docno = "doc_number" in out and out["doc_number"][0] < nxt.end and out["doc_number"][1] > nxt.start
             if (len(nxt.s) <= 40 and nxt.idx == ln.idx + 1 and not nxt.s.endswith(("。", "：", ":"))
+                    and not nxt_is_docno
                     and (nxt.s.startswith("的") or ln.s.endswith(("的", "关于", "《", "、")))):
                 end = nxt.end
         if k > 0 and ln.s.startswith("的"):

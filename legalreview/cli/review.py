@@ -13,12 +13,9 @@ FORMAT_HELP = "输出格式：text（终端可读，默认）、json（供程序
 
 
 def _parse_date(value: str | None, what: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as e:
-        raise LegalReviewError(f"{what}日期格式应为 YYYY-MM-DD，收到「{value}」", cause=str(e)) from e
+    from ..dates import as_date
+
+    return as_date(value, what)
 
 
 def register(app: typer.Typer) -> None:

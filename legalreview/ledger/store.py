@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..dates import as_date
 from ..errors import InputError, LedgerError
 from ..models import DOC_TYPE_LABELS, DOC_TYPES, ReviewReport
 from ..workdays import ReviewLimits
@@ -108,14 +109,10 @@ def _now() -> str:
 
 
 def _as_date(value: dt.date | str, what: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as e:
-        raise LedgerError(f"{what}日期格式应为 YYYY-MM-DD，收到「{value}」", cause=str(e)) from e
+    d = as_date(value, what, LedgerError)
+    if d is None:
+        raise LedgerError(f"缺少{what}日期", cause="empty date")
+    return d
 
 
 class Ledger:

@@ -41,6 +41,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from ..dates import as_date
 from ..errors import InputError, OutputError
 from ..fsutil import atomic_path, check_output_path
 from ..models import DOC_TYPE_LABELS, ReviewReport
@@ -118,16 +119,7 @@ def load_config(path: str | Path | None) -> dict[str, Any]:
 
 
 def _as_date(value, what: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as e:
-        raise InputError(f"{what}日期格式应为 YYYY-MM-DD，收到「{value}」", cause=str(e)) from e
+    return as_date(value, what, InputError)
 
 
 def cn_date(d: dt.date) -> str:

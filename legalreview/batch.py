@@ -57,6 +57,7 @@ ZIP_MAX_RATIO = 200
 # Process pool watchdog: when no document finishes for this many seconds, the workers are killed and
 # the documents they held are retried one by one (a hung one fails with 审查超时).
 DEFAULT_TIMEOUT = 600.0
+SUBMIT_WINDOW = 4  # jobs in flight per worker (see _pool_round)
 # On Ctrl-C, how long running reviews may take to finish before their workers are stopped.
 INTERRUPT_GRACE = 30.0
 
@@ -295,17 +296,35 @@ def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem],
     ex = _make_executor(min(workers, len(ids)), rules, warm)
     futures: dict[cf.Future, int] = {}
     done_ids: set[int] = set()
+    # A bounded window of submitted jobs, not all of them at once: cf.wait() registers a waiter on
+    # every pending future per call, so with thousands pending the parent's bookkeeping grows
+    # quadratically and steals a core from the workers; a short queue also makes Ctrl-C prompt.
+    window = max(2, workers * SUBMIT_WINDOW)
+    todo = iter(ids)
+    pending: set[cf.Future] = set()
+
+    def refill() -> None:
+        while len(pending) < window:
+            i = next(todo, None)
+            if i is None:
+                return
+            fut = ex.submit(fn, *jobs[i])
+            futures[fut] = i
+            pending.add(fut)
+
     try:
-        for i in ids:
-            futures[ex.submit(fn, *jobs[i])] = i
-        if on_start:
-            on_start()
         broken = hung = False
         try:
-            pending = set(futures)
+            refill()
+        except cf.process.BrokenProcessPool:
+            broken = True
+        if on_start:
+            on_start()
+        try:
             last = time.monotonic()
             while pending and not broken:
-                done, pending = cf.wait(pending, timeout=1.0 if timeout else None, return_when=cf.FIRST_COMPLETED)
+                done, not_done = cf.wait(pending, timeout=1.0 if timeout else None, return_when=cf.FIRST_COMPLETED)
+                pending.difference_update(done)
                 for fut in sorted(done, key=futures.__getitem__):
                     try:
                         item = fut.result()
@@ -314,6 +333,11 @@ def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem],
                         break
                     done_ids.add(futures[fut])
                     yield item
+                if not broken:
+                    try:
+                        refill()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
                 if done:
                     last = time.monotonic()
                 elif timeout and time.monotonic() - last > timeout and not hung:
@@ -348,6 +372,7 @@ def _pool_round(jobs: list[tuple], ids: list[int], fn: Callable[..., BatchItem],
                 yield fut.result()
             else:
                 unfinished.append(i)
+        unfinished.extend(todo)  # never submitted: still in submission order after the others
         return unfinished, hung
     finally:
         ex.shutdown(wait=True, cancel_futures=True)

@@ -422,6 +422,21 @@ def test_a_crashing_worker_fails_only_its_own_document():
     assert "异常退出" in failed[0].error
 
 
+def test_jobs_beyond_the_submit_window_survive_a_crash():
+    """Only a window of jobs is in the pool at a time; when a late job kills its worker, the
+    never-submitted rest still runs (each exactly once) and only the crashing job fails."""
+    n = 2 * batch.SUBMIT_WINDOW * 25
+    tags = [f"t{i}" for i in range(n)]
+    boom = 2 * batch.SUBMIT_WINDOW + 3  # well past the first window
+    tags[boom] = "boom"
+    jobs = [(i, t) for i, t in enumerate(tags)]
+    items = list(batch._run_jobs(jobs, _crash_on_boom, workers=2, rules=None, warm=False))
+    ok = [i.path for i in items if i.status == "ok"]
+    assert sorted(ok) == sorted(t for t in tags if t != "boom") and len(ok) == len(set(ok))
+    failed = [i for i in items if i.status == "failed"]
+    assert [f.rel for f in failed] == [str(boom)]
+
+
 def _hang_on_stuck(index: int, tag: str) -> batch.BatchItem:
     """A job whose document never finishes (an endless loop in a reader or a rule)."""
     if tag == "stuck":

@@ -59,6 +59,41 @@ def test_number_validity_period(tmp_path):
     assert not ids(findings(pack, "本办法有效期五年。", "normative_document"), "TT-VAL")
 
 
+_SPAN = ("{number: {pattern: '有效期(自(?P<from>{NUM}年{NUM}月{NUM}日))?至(?P<to>{NUM}年({NUM}月{NUM}日|底)?)', "
+         "op: '>', value: 5, unit: 年}}")
+
+
+def test_date_span_from_the_same_sentence_or_the_span_itself(tmp_path):
+    pack = load_pack(write_pack(tmp_path, rule("TT-SPAN", _SPAN, doc_types="[normative_document]", scope="sentence",
+                                                message="有效期为{detail}")), strict=False)
+    (f,) = ids(findings(pack, "本办法自2025年1月1日起施行，有效期至2035年12月31日。", "normative_document"), "TT-SPAN")
+    assert f.message == "有效期为约11年（2025年1月1日至2035年12月31日）"
+    assert ids(findings(pack, "本意见有效期自二〇二四年七月一日至二〇三四年六月三十日。", "normative_document"), "TT-SPAN")
+    assert ids(findings(pack, "本办法自2025年1月1日起施行，有效期至2031年底。", "normative_document"), "TT-SPAN")
+    # exactly five years (both ends counted) is not more than five
+    assert not ids(findings(pack, "本办法自2025年1月1日起施行，有效期至2029年12月31日。", "normative_document"), "TT-SPAN")
+    # no start anywhere (no date before it, no document date): nothing to compare
+    assert not ids(findings(pack, "本办法自印发之日起施行，有效期至2035年12月31日。", "normative_document"), "TT-SPAN")
+
+
+def test_date_span_starts_at_the_document_date(tmp_path):
+    """「自印发之日起施行，有效期至……」: the start is the document's own date (its 落款)."""
+    from legalreview.pipeline import review_text
+
+    pack = load_pack(write_pack(tmp_path, rule("TT-SPAN", _SPAN, doc_types="[normative_document]", scope="sentence")), strict=False)
+    body = "某镇关于扶持家庭农场发展的若干意见\n一、本意见自印发之日起施行，有效期至{to}。\n某镇人民政府\n2025年3月1日\n"
+    long = review_text(body.format(to="2033年12月31日"), doc_type="normative_document", rules=pack)
+    assert long.document.date == dt.date(2025, 3, 1)
+    assert [f.rule_id for f in long.findings if f.rule_id == "TT-SPAN"]
+    short = review_text(body.format(to="2027年12月31日"), doc_type="normative_document", rules=pack)
+    assert not [f.rule_id for f in short.findings if f.rule_id == "TT-SPAN"]
+
+
+def test_number_needs_n_or_to_group(tmp_path):
+    with pytest.raises(RuleError, match="to"):
+        load_pack(write_pack(tmp_path, rule("TT-BAD", "{number: {pattern: '有效期至(?P<x>{NUM})', value: 5}}")), strict=False)
+
+
 def test_number_unknown_param_is_error(tmp_path):
     body = rule("TT-NUM", "{number: {pattern: '罚款(?P<n>{NUM})元', param: nope}}")
     with pytest.raises(RuleError, match="nope") as ei:

@@ -497,8 +497,11 @@ class Number(_Factored):
         else:
             self.threshold = float(spec.value)  # type: ignore[arg-type]
         self.factors = regex_factors(self.pattern)
+        self.span = "(?P<to>" in spec.pattern
 
     def eval(self, ctx, unit):
+        if self.span:
+            return self._eval_span(ctx, unit)
         sub = ctx.sq.text[unit.ss:unit.se]
         hits = []
         sp = self.spec
@@ -521,8 +524,62 @@ class Number(_Factored):
             hits.append(Hit(a, b, f"数值「{raw}」={fmt_num(v)} {sp.op} {fmt_num(self.threshold)}", self.leaf_id, detail))
         return hits or None
 
+    def _eval_span(self, ctx, unit):
+        """Length of a date span (``from``/``to`` groups; see ``schema.NumberSpec``)."""
+        from ..numerals import DATE_RE, parse_date
+
+        sub = ctx.sq.text[unit.ss:unit.se]
+        sp = self.spec
+        hits = []
+        for m in self.pattern.finditer(sub):
+            end = _span_date(m.group("to"), parse_date)
+            start = None
+            if "from" in m.re.groupindex and m.group("from"):
+                start = _span_date(m.group("from"), parse_date)
+            if start is None:
+                before = [parse_date(d.group(0)) for d in DATE_RE.finditer(sub, 0, m.start("to"))]
+                before = [d for d in before if d is not None]
+                start = before[-1] if before else getattr(ctx.doc, "date", None)
+            if start is None or end is None or end <= start:
+                continue
+            days = (end - start).days + 1  # both ends count: 2025-01-01 … 2029-12-31 is five years
+            v = round(days / 365.25, 2) if sp.unit in (None, "年") else (
+                round(days / 30.44, 1) if sp.unit in ("个月", "月") else float(days))
+            if not _OPS[sp.op](v, self.threshold):
+                continue
+            a, b = ctx.sq.orig(unit.ss + m.start(), unit.ss + m.end())
+            label = sp.unit if sp.unit and sp.unit != "万" else "年"
+            span = f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+            detail = f"约{fmt_num(round(v, 1))}{label}（{span}）"
+            hits.append(Hit(a, b, f"期限 {span} = {fmt_num(v)}{label} {sp.op} {fmt_num(self.threshold)}",
+                            self.leaf_id, detail))
+        return hits or None
+
     def describe(self):
+        if self.span:
+            return f"期限 /{self.spec.pattern}/ {self.spec.op} {fmt_num(self.threshold)}{self.spec.unit or '年'}"
         return f"数值 /{self.spec.pattern}/ {self.spec.op} {fmt_num(self.threshold)}"
+
+
+_YEAR_END = re.compile(r"^(?P<y>[0-9０-９〇○零一二三四五六七八九]{4})年(底|末|年底|年末)?$")
+
+
+def _span_date(s: str | None, parse_date) -> Any:
+    """A span end: a full date, or 「2030年」/「2030年底」 (31 December)."""
+    if not s:
+        return None
+    d = parse_date(s)
+    if d is not None:
+        return d
+    m = _YEAR_END.match(s)
+    if m:
+        from ..numerals import cn_to_int
+
+        raw = m.group("y").replace("○", "〇")
+        y = int(raw) if raw.isdigit() else cn_to_int(raw)  # int() takes full-width digits too
+        if y and 1900 <= y <= 2200:
+            return dt.date(y, 12, 31)
+    return None
 
 
 class Absent(CMatcher):

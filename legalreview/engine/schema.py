@@ -115,7 +115,13 @@ class NearMatcher(_Strict):
 class NumberSpec(_Strict):
     """A number extracted by ``pattern`` (a regex with a named group ``n`` holding Arabic or Chinese
     numerals, e.g. ``租赁期限?为?(?P<n>{NUM})年``), compared with ``value`` or ``params[param]``.
-    ``unit`` converts: 万 → ×10000; 年/个月/月/日/天 are reported in ``{detail}``."""
+    ``unit`` converts: 万 → ×10000; 年/个月/月/日/天 are reported in ``{detail}``.
+
+    Date spans: instead of ``n``, a group ``to`` holding an end date (「2035年12月31日」, 「2030年底」)
+    and optionally a group ``from`` holding the start date; the number compared is the length of
+    the span in years (``unit: 年``), months (``个月``/``月``) or days (``日``/``天``). Without ``from``
+    the start is the last date before the match in the same unit (「自2025年1月1日起施行，有效期至
+    ……」), else the document's own date (落款/印发日期); with neither, no hit."""
 
     pattern: str
     op: Literal[">", ">=", "<", "<=", "==", "!="] = ">"
@@ -127,8 +133,9 @@ class NumberSpec(_Strict):
     def _value_or_param(self):
         if (self.value is None) == (self.param is None):
             raise ValueError("number matcher needs exactly one of `value` or `param`")
-        if "(?P<n>" not in self.pattern:
-            raise ValueError("number.pattern needs a named group (?P<n>...) holding the number")
+        if "(?P<n>" not in self.pattern and "(?P<to>" not in self.pattern:
+            raise ValueError("number.pattern needs a named group (?P<n>...) holding the number, "
+                             "or (?P<to>...) holding the end date of a span")
         return self
 
 

@@ -38,6 +38,17 @@ GOV_ORG = (r"人民政府(?:办公室|办公厅)?|街道办事处|管理委员�
 NORMATIVE_TITLE_END = (r"(?:办法|规定|实施意见|若干意见|指导意见|意见|通告|公告|细则|规则|措施|政策|通知|方案|"
                        r"暂行规定|规范|标准|决定|条例|制度|规程)")
 CONTRACT_TITLE_END = r"(?:合同|协议|协议书|合同书|契约|承诺书|意向书|备忘录)"
+_DECISION_OBJECT = r"(?:方案|规划|计划|决定|决策|调整|选址|标准|项目)"
+MAJOR_DECISION_TITLE = (
+    r"关于(?!印发|转发|公布|发布|修改|修订|废止|废除|宣布|表彰|授予|命名|任免|任命|免去|聘任|给予|撤销|设立|成立|"
+    r"加强|进一步|推进|深化|全面|促进|做好|规范|开展|建立|健全|完善|实施《)"
+    r"(?![^。]*(?:处罚|处分|拆除|查封|扣押|没收|强制|责令|许可|奖励|嘉奖|记功|清理|领导小组|委员会|工作机构))"
+    r"[^。《》]{2,50}的决定(?:（(?:草案|征求意见稿|送审稿|试行)）|\((?:草案|征求意见稿|送审稿|试行)\))?$")
+DECISION_CONSULTATION_TITLE = (
+    r"征求[^。]{0,8}《[^》]{2,60}" + _DECISION_OBJECT + r"(?:（[^）]{0,10}）)?》[^。]{0,8}意见|"
+    r"" + _DECISION_OBJECT + r"(?:（(?:草案|征求意见稿|送审稿)）)?》?(?:公开)?征求(?:社会各界|社会公众|公众)?意见|"
+    r"(?:召开|举行|举办|组织)[^。]{0,40}" + _DECISION_OBJECT.replace("(?:", "(?:价格|收费|") + r"[^。]{0,10}听证会|"
+    r"" + _DECISION_OBJECT.replace("(?:", "(?:价格|收费|") + r"[^。]{0,10}听证会(?:的)?(?:公告|通知|方案|报告|笔录)")
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,14 @@ SIGNALS: tuple[Signal, ...] = (
     _s("major_decision", "title", r"(?:征求意见稿|送审稿|草案)", 1.0, "标题为决策草案（征求意见稿）"),
     _s("major_decision", "title", r"(?:项目|工程|规划|选址|改造|更新|建设|征收|搬迁|调整|撤并|迁建)[^，。]{0,12}的决定$", 3,
        "标题为对具体项目、规划等事项作出的决定"),
+    # A government's 「关于……的决定」 on a concrete public measure (收费, 限行, 搬迁 ...) decides a matter; 决定 about
+    # documents (印发, 公布, 修改, 废止, 清理), people (任免, 表彰, 处分), enforcement cases (处罚, 拆除, 查封) or
+    # broad policy headlines (加强, 进一步, 推进 ...) are not decisions of this kind.
+    _s("major_decision", "title", MAJOR_DECISION_TITLE, 6, "标题为政府对具体公共事项作出的决定（「关于……的决定」）"),
+    # Public consultation or a hearing on a decision draft (方案, 规划, 价格调整 ...) belongs to the decision.
+    _s("major_decision", "title", DECISION_CONSULTATION_TITLE, 7, "标题为对决策草案（方案、规划、价格调整等）征求意见或者举行听证"),
+    _s("major_decision", "body", r"经[^。；\n]{0,16}(?:常务会议|党政联席会议|办公会议|党委会议|主任会议)[^。；\n]{0,8}(?:集体)?(?:讨论|研究|审议)(?:通过|决定)?",
+       1.5, "写明经常务会议等集体讨论决定"),
     # --- agency contracts / administrative agreements
     _s("agency_contract", "title", CONTRACT_TITLE_END + r"(?:（[^）]{0,20}）|\([^)]{0,20}\)|【[^】]{0,20}】)?$", 9,
        "标题为合同或协议"),
@@ -220,7 +239,7 @@ def _issuer_lines(doc: Document, head: str, tail: str) -> list[str]:
     return cands
 
 
-_NOT_NORMATIVE = re.compile(r"关于召开|会议的通知$|(?:工作)?总结$|工作要点$|简报|会议纪要$|纪要$|请示$|(?:工作)?报告$|"
+_NOT_NORMATIVE = re.compile(r"关于召开(?![^。]{0,40}听证会)|会议的通知$|(?:工作)?总结$|工作要点$|简报|会议纪要$|纪要$|请示$|(?:工作)?报告$|"
                             r"的函$|复函$|批复$|任免|表彰|通报$|讲话$|述职")
 _PARTY_RE = re.compile(PARTY_ORG)
 _PARTY_TITLE = re.compile(r"^(?:中共|中国共产党)(?!.*(?:人民政府|政府办公室|管委会))")

@@ -221,6 +221,48 @@ ANNUAL_REPORT = """云岭镇人民政府
 现将我镇2025年度法治政府建设情况报告如下。
 """
 
+# public consultation on a decision draft (a 方案), a price hearing, and township decisions on a fee and on
+# traffic: decisions, although titled 公告/决定 like normative documents
+DECISION_CONSULTATION = """云岭镇人民政府关于公开征求《云岭镇集镇污水处理收费实施方案（征求意见稿）》意见的公告
+为广泛听取意见，现将方案全文公布。
+一、征求意见时间：2026年5月1日至2026年5月31日。
+二、意见可以通过信函、电子邮件提出。
+"""
+
+PRICE_HEARING = """云岭镇人民政府关于举行集镇自来水价格调整方案听证会的公告
+根据《政府制定价格听证办法》，现将有关事项公告如下：
+一、听证会时间：2026年6月10日。
+二、听证会材料于听证会召开7日前送达听证参加人。
+"""
+
+FEE_DECISION = """云岭镇人民政府关于调整集镇农贸市场摊位费标准的决定（草案）
+经镇党政联席会议研究，拟作出如下决定：
+一、自2026年7月1日起，固定摊位费调整为每月三百元。
+"""
+
+TRAFFIC_DECISION = """云岭镇人民政府关于老街区域实行机动车限时通行的决定
+为改善老街通行秩序，经镇政府常务会议集体讨论，决定如下：
+一、每日8时至18时，老街区域禁止机动车驶入。
+二、本决定由镇综合行政执法队负责组织实施。
+"""
+
+# negatives: consultation on a normative draft (办法), amending a normative document, a demolition decision
+NORMATIVE_CONSULTATION = """青溪县人民政府办公室关于公开征求《青溪县农村宅基地管理办法（征求意见稿）》意见的公告
+为提高规范性文件制定质量，现将办法全文公布，公开征求意见。
+一、征求意见时间为30日。
+"""
+
+AMENDING_DECISION = """云岭镇人民政府关于修改《云岭镇集镇管理办法》的决定
+经镇政府常务会议研究，决定对《云岭镇集镇管理办法》作如下修改：
+一、删除第五条。
+本决定自公布之日起施行。
+"""
+
+DEMOLITION_DECISION = """云岭镇人民政府关于对王某违法建筑予以强制拆除的决定
+当事人：王某
+经查，你于2025年在某村未经批准建房，违反《中华人民共和国城乡规划法》第四十条的规定。
+"""
+
 
 def _doc(text: str, *, structured: bool = True) -> Document:
     """As the pipeline sees it: read, then structured (title/issuer/文号 filled by the parser)."""
@@ -256,6 +298,13 @@ CASES = [
     (GROUP_RULES, "village_rules"),
     (FRAMEWORK, "agency_contract"),
     (CONSULTATION_DRAFT, "major_decision"),
+    (DECISION_CONSULTATION, "major_decision"),
+    (PRICE_HEARING, "major_decision"),
+    (FEE_DECISION, "major_decision"),
+    (TRAFFIC_DECISION, "major_decision"),
+    (NORMATIVE_CONSULTATION, "normative_document"),
+    (AMENDING_DECISION, "normative_document"),
+    (DEMOLITION_DECISION, "enforcement_decision"),
     (ANNUAL_REPORT, "other"),
     (OTHER, "other"),
     (MEETING, "other"),

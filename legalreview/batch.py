@@ -561,7 +561,7 @@ def _examine(p: Path, rel: str) -> InputFile | Skipped:
     from .ingest import limits
 
     if st.st_size > limits.MAX_INPUT_BYTES:
-        return Skipped(rel, f"文件过大（{st.st_size / 1048576:.1f} MB，上限 {limits.MAX_INPUT_BYTES / 1048576:.0f} MB）")
+        return Skipped(rel, limits.too_big_message(st.st_size))
     try:
         data = p.read_bytes()
     except OSError as e:

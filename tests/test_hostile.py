@@ -465,3 +465,46 @@ def test_interrupted_batch_leaves_no_half_written_file(tmp_path, sig, delay):
     assert len(list(out.rglob("村规民约*.docx"))) == 24
     assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
     assert _snapshot(src) == before
+
+
+@pytest.mark.timeout(180)
+def test_max_size_option_for_review_and_batch(tmp_path):
+    """--max-size (MB) lowers the input limit for review and for batch (the scan skips the file with
+    the reason); a process started afresh (spawned worker) gets it through LEGALREVIEW_MAX_INPUT_MB."""
+    small = _small_doc(tmp_path)
+    big = tmp_path / "大文件.txt"
+    big.write_text("第一条 村民应当遵守法律法规。\n" * 20000, encoding="utf-8")  # ~0.6 MB
+    r = subprocess.run([sys.executable, "-m", "legalreview", "review", str(big), "--max-size", "0.2"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=100)
+    assert r.returncode == 2 and "文件过大" in r.stderr and "上限 0.2 MB" in r.stderr and "大文件.txt" in r.stderr, r.stderr
+    r = subprocess.run([sys.executable, "-m", "legalreview", "review", str(big), "--format", "json"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=100)
+    assert r.returncode in (0, 1) and json.loads(r.stdout)["document"]["path"].endswith("大文件.txt"), r.stderr  # 50 MB
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / big.name).write_bytes(big.read_bytes())
+    (folder / small.name).write_bytes(small.read_bytes())
+    out = tmp_path / "out"
+    env = {**os.environ, "LEGALREVIEW_MP_START": "spawn"}
+    r = subprocess.run([sys.executable, "-m", "legalreview", "batch", str(folder), "-o", str(out), "--max-size", "0.2",
+                        "--workers", "2", "-q"], capture_output=True, text=True, cwd=ROOT, timeout=150, env=env)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert "大文件.txt" in r.stdout and "文件过大" in r.stdout, r.stdout
+    assert (out / (small.stem + ".json")).exists() or list(out.rglob(small.stem + "*.json")), list(out.rglob("*"))
+    assert not list(out.rglob("大文件*.json"))
+    probe = ("import sys; from legalreview.ingest import load\n"
+             "try:\n    load(sys.argv[1])\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+    r = subprocess.run([sys.executable, "-c", probe, str(big)], capture_output=True, text=True, cwd=ROOT,
+                       timeout=100, env={**os.environ, "LEGALREVIEW_MAX_INPUT_MB": "0.2"})
+    assert r.stdout.startswith("InputError") and "文件过大" in r.stdout, r.stdout + r.stderr
+    from legalreview.ingest import limits
+
+    old = limits.MAX_INPUT_BYTES
+    try:
+        os.environ[limits.MAX_INPUT_ENV] = "abc"  # malformed: the default stands, the limit is never lifted
+        assert limits._env_max_input_bytes() == limits.DEFAULT_MAX_INPUT_MB * 1024 * 1024
+        os.environ[limits.MAX_INPUT_ENV] = "0.5"
+        assert limits._env_max_input_bytes() == 512 * 1024
+    finally:
+        os.environ.pop(limits.MAX_INPUT_ENV, None)
+        limits.MAX_INPUT_BYTES = old

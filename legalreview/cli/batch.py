@@ -31,11 +31,16 @@ def register(app: typer.Typer) -> None:
         timeout: float = typer.Option(600, "--timeout", min=1, help="并行审查时，连续多少秒没有文件完成即视为卡死：终止相关进程，"
                                       "卡死的文件记为「审查超时」，其余继续（默认 600）"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
+        max_size: float = typer.Option(None, "--max-size", min=0.001, help="输入文件大小上限（MB，默认 50）"),
     ) -> None:
         from ..batch import BatchOptions, run_batch
         from ..errors import LegalReviewError
         from .review import _parse_date
 
+        if max_size is not None:
+            from ..ingest import limits
+
+            limits.set_max_input_mb(max_size)  # the scan and every worker (the env var reaches spawned ones)
         if workers is not None and workers < 1:
             raise LegalReviewError("--workers 至少为 1", cause="bad --workers")
         if materials_dir is not None and not materials_dir.is_dir():

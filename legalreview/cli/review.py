@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
         as_of: str = typer.Option(None, "--as-of", help="以该日期判断法律效力（YYYY-MM-DD，默认今天）"),
         explain: bool = typer.Option(False, "--explain", help="显示每项问题由哪个匹配器命中、检查了哪些例外"),
         force: bool = typer.Option(False, "--force", help="覆盖已存在的输出文件"),
+        max_size: float = typer.Option(None, "--max-size", min=0.001, help="输入文件大小上限（MB，默认 50）"),
         config: Path = typer.Option(None, "--config", help="意见书配置文件（YAML：审查机构、审查人、送审单位、结论措辞等）"),
         reviewer: str = typer.Option(None, "--reviewer", help="审查人（写入意见书）"),
         body: str = typer.Option(None, "--body", help="审查机构，如「XX镇人民政府」「XX司法所」（写入意见书）"),
@@ -49,6 +50,10 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in FORMATS:
             raise LegalReviewError(f"不支持的输出格式「{fmt}」，可选：{', '.join(FORMATS)}", cause="bad --format")
+        if max_size is not None:
+            from ..ingest import limits
+
+            limits.set_max_input_mb(max_size)
         if waivers is None:
             side = file.with_name(file.name + ".waivers.yaml")
             waivers_src = side if side.exists() else None

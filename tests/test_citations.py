@@ -331,3 +331,28 @@ def test_version_note_with_a_year_the_law_has_no_version_of():
     assert c.status == "non_canonical" and "没有2019年的版本" in c.message
     c = one("《中华人民共和国立法法》（2023年修正）第十一条", NOW)
     assert c.status == "ok"
+
+
+def test_repealed_law_basis_fits_the_law(tmp_path):
+    """CIT-REPEALED cites 民法典 第一千二百六十条 only for the nine laws it repealed (a conditional
+    basis, `when`); other repealed rules get the general 立法法 basis, and a malformed `when` is refused."""
+    from legalreview.errors import RuleError
+    from legalreview.pipeline import review_text
+
+    def bases(text):
+        rep = review_text(text, doc_type="agency_contract")
+        (f,) = [f for f in rep.findings if f.rule_id == "CIT-REPEALED"]
+        return [(b.law, b.article) for b in f.basis]
+
+    old = bases("某合同\n第一条 双方根据《中华人民共和国合同法》的规定签订本合同。\n")
+    assert ("《中华人民共和国民法典》", "第一千二百六十条") in old
+    other = bases("某服务合同\n第一条 依据《政府购买服务管理办法（暂行）》，甲方向乙方购买保洁服务。\n")
+    assert other == [("《中华人民共和国立法法》", "第一百零三条")]
+    assert bases("某协议\n第一条 乙方可以按照《信访条例》向有关部门反映情况。\n") == other
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack: t/bad\nversion: 1.0.0\nextends: [zhejiang]\noverrides:\n  CIT-REPEALED:\n"
+                   "    basis: [{law: 《中华人民共和国立法法》, article: 第一百零三条, when: '(a+)+b'}]\n", encoding="utf-8")
+    with pytest.raises(RuleError):
+        from legalreview.engine import load_pack
+
+        load_pack(bad)

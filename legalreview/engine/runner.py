@@ -210,9 +210,17 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
         findings.append(Finding(
             rule_id=rule.id, severity=rule.severity, category=rule.category, title=rule.title,
             message=fill(rule.message, **kw), start=s, end=e, quote=quote, location=ctx.location(s, e),
-            basis=[Basis(law=b.law, article=b.article, text=b.text) for b in rule.basis],
+            basis=_basis_for(rule, f"{hit_text}\n{detail}"),
             suggestion=fill(rule.suggestion, **kw), checklist_item=rule.checklist_item, explanation=explanation,
         ))
+
+
+def _basis_for(rule: Any, matched: str) -> list[Basis]:
+    """The rule's bases, without conditional ones (``when``) that do not fit this finding."""
+    from .matchers import compile_regex
+
+    return [Basis(law=b.law, article=b.article, text=b.text) for b in rule.basis
+            if not b.when or compile_regex(b.when).search(matched)]
 
 
 # --------------------------------------------------------------------------- checklist

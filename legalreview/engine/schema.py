@@ -303,9 +303,25 @@ ExceptionRef = Annotated[Union[str, NamedException, ExceptionSet], Field(union_m
 
 
 class BasisSpec(_Strict):
+    """One legal basis of a rule. ``when`` (a regex, optional) limits it to findings whose matched
+    text or detail it matches: e.g. 民法典 第一千二百六十条 only for the nine laws it repealed."""
+
     law: str = Field(pattern=r"^《.+》$")
     article: str | None = Field(default=None, pattern=r"^第[零〇一二三四五六七八九十百千]+条")
     text: str | None = None
+    when: str | None = None
+
+    @field_validator("when")
+    @classmethod
+    def _when_is_regex(cls, v: str | None) -> str | None:
+        if v is not None:
+            from .matchers import CompileError, compile_regex
+
+            try:
+                compile_regex(v)
+            except CompileError as e:
+                raise ValueError(str(e)) from e
+        return v
 
 
 class Examples(_Strict):

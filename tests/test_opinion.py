@@ -67,6 +67,11 @@ def test_opinion_contains_every_section_and_finding(tmp_path):
         assert f.suggestion.rstrip("。") in text
         for b in f.basis:
             assert f"{b.law}{b.article}规定：「{b.text.rstrip('。')}」" in text
+    # a provision broken by two items is quoted once; the later item refers back to it
+    shared = report.active_findings[0].basis[0]
+    assert report.active_findings[1].basis[0].article == shared.article
+    assert text.count(f"{shared.law}{shared.article}规定：「{shared.text.rstrip('。')}」") == 1
+    assert f"{shared.law}{shared.article}（条文见（一）第1项）" in text
     assert "「红白喜事从简办理」（移风易俗）经审查认为不构成问题，理由：属于倡导性条款" in text
     assert "违法问题（必须修改）" in text and "建议修改的问题" in text
     assert "审查结论为：不合法" in text

@@ -335,12 +335,22 @@ def review_bases(report: ReviewReport) -> list[tuple[str, list[str]]]:
     return ordered
 
 
-def _basis_sentence(f) -> str:
+def _basis_sentence(f, seen: dict[tuple[str, str], str] | None = None, label: str = "") -> str:
+    """The finding's bases with their quoted text. With ``seen``, a provision already quoted under
+    an earlier item is referred to, not quoted again (a village's rules often break one provision
+    ten times; quoting it ten times made the opinion twice as long)."""
     parts = []
     for b in f.basis:
         s = f"{b.law}{b.article or ''}"
+        key = (b.law, b.article or "")
         if b.text:
-            s += f"规定：「{b.text.strip().rstrip('。；;，,')}」"
+            earlier = seen.get(key) if seen is not None and b.article else None
+            if earlier:
+                s += f"（条文见{earlier}）"
+            else:
+                s += f"规定：「{b.text.strip().rstrip('。；;，,')}」"
+                if seen is not None and b.article:
+                    seen[key] = label
         parts.append(s)
     return "；".join(parts) + "。" if parts else "（未列明依据，请审查人员补充。）"
 
@@ -496,6 +506,7 @@ def _section_opinions(w: _Writer, report: ReviewReport) -> None:
         w.p("经审查，未发现送审文件存在违反法律、法规、规章和国家政策规定的内容。")
     cn = "一二三四五六七八九十"
     group_no = 0
+    quoted: dict[tuple[str, str], str] = {}
     for sev, label in SEVERITY_GROUPS:
         items = [f for f in active if f.severity == sev]
         if not items:
@@ -506,7 +517,7 @@ def _section_opinions(w: _Writer, report: ReviewReport) -> None:
             w.p(f"{i}. {f.title}", STYLE_H3)
             w.p(f"「{_one_line(f.quote)}」（{f.location}）", bold_prefix="原文条款：")
             w.p(_end(f.message), bold_prefix="存在问题：")
-            w.p(_basis_sentence(f), bold_prefix="法律依据：")
+            w.p(_basis_sentence(f, quoted, f"（{cn[group_no - 1]}）第{i}项"), bold_prefix="法律依据：")
             w.p(_end(f.suggestion) or "请审查人员提出修改意见。", bold_prefix="修改建议：")
     waived = [f for f in report.findings if f.waived]
     if waived:

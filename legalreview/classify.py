@@ -140,6 +140,9 @@ SIGNALS: tuple[Signal, ...] = (
     # broad policy headlines (加强, 进一步, 推进 ...) are not decisions of this kind.
     _s("major_decision", "title", MAJOR_DECISION_TITLE, 6, "标题为政府对具体公共事项作出的决定（「关于……的决定」）"),
     # Public consultation or a hearing on a decision draft (方案, 规划, 价格调整 ...) belongs to the decision.
+    # Setting or adjusting a price or a fee (价格、收费标准调整) is a decision on the public's direct interests.
+    _s("major_decision", "title", r"(?:调整|制定|核定|上调|下调|提高|降低)[^。]{0,20}(?:价格|水价|电价|气价|票价|收费标准|费标准|收费)", 3,
+       "标题为价格、收费标准的制定或者调整"),
     _s("major_decision", "title", DECISION_CONSULTATION_TITLE, 7, "标题为对决策草案（方案、规划、价格调整等）征求意见或者举行听证"),
     _s("major_decision", "body", r"经[^。；\n]{0,16}(?:常务会议|党政联席会议|办公会议|党委会议|主任会议)[^。；\n]{0,8}(?:集体)?(?:讨论|研究|审议)(?:通过|决定)?",
        1.5, "写明经常务会议等集体讨论决定"),

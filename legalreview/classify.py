@@ -130,7 +130,7 @@ SIGNALS: tuple[Signal, ...] = (
     _s("major_decision", "title", r"听证(?:会)?(?:公告|方案|报告|笔录)|决策(?:方案|草案)", 5, "标题为决策方案或决策听证"),
     _s("major_decision", "head", r"重大行政决策|决策事项", 4, "开头部分说明本件为重大行政决策事项"),
     _s("major_decision", "body", r"重大行政决策", 0.8, "正文多次提及重大行政决策", per_hit=True, cap=3.2),
-    _s("major_decision", "body", r"听证会?|风险评估|专家论证|公众参与|决策草案|集体讨论决定", 0.4,
+    _s("major_decision", "body", r"听证会?|风险评估|专家论证|公众参与|决策草案|集体讨论决定|决策程序|合法性审查", 0.4,
        "涉及公众参与、专家论证、风险评估、听证等决策程序", per_hit=True, cap=2.0),
     _s("major_decision", "title", r"(?:征求意见稿|送审稿|草案)", 1.0, "标题为决策草案（征求意见稿）"),
     _s("major_decision", "title", r"(?:项目|工程|规划|选址|改造|更新|建设|征收|搬迁|调整|撤并|迁建)[^，。]{0,12}的决定$", 3,
@@ -143,6 +143,9 @@ SIGNALS: tuple[Signal, ...] = (
     # Setting or adjusting a price or a fee (价格、收费标准调整) is a decision on the public's direct interests.
     _s("major_decision", "title", r"(?:调整|制定|核定|上调|下调|提高|降低)[^。]{0,20}(?:价格|水价|电价|气价|票价|收费标准|费标准|收费)", 3,
        "标题为价格、收费标准的制定或者调整"),
+    # Expropriation, relocation and resettlement plans (征收、搬迁、安置方案) and school or site decisions.
+    _s("major_decision", "title", r"(?:征收|搬迁|拆迁|征迁|安置|迁建|撤并|选址)[^。]{0,12}(?:实施)?方案(?:（[^）]{0,10}）|\([^)]{0,10}\))?$", 6,
+       "标题为征收、搬迁、安置、选址等决策方案"),
     _s("major_decision", "title", DECISION_CONSULTATION_TITLE, 7, "标题为对决策草案（方案、规划、价格调整等）征求意见或者举行听证"),
     _s("major_decision", "body", r"经[^。；\n]{0,16}(?:常务会议|党政联席会议|办公会议|党委会议|主任会议)[^。；\n]{0,8}(?:集体)?(?:讨论|研究|审议)(?:通过|决定)?",
        1.5, "写明经常务会议等集体讨论决定"),
@@ -244,6 +247,7 @@ def _issuer_lines(doc: Document, head: str, tail: str) -> list[str]:
 
 _NOT_NORMATIVE = re.compile(r"关于召开(?![^。]{0,40}听证会)|会议的通知$|(?:工作)?总结$|工作要点$|简报|会议纪要$|纪要$|请示$|(?:工作)?报告$|"
                             r"的函$|复函$|批复$|任免|表彰|通报$|讲话$|述职")
+_MAJOR_DECISION_TITLE_RE = re.compile(MAJOR_DECISION_TITLE)
 _PARTY_RE = re.compile(PARTY_ORG)
 _PARTY_TITLE = re.compile(r"^(?:中共|中国共产党)(?!.*(?:人民政府|政府办公室|管委会))")
 _GOV_RE = re.compile(r"人民政府|政府办公室|街道办事处|管理委员会|管委会|综合行政执法|[^\s党]{2,}(?:局|厅)$|^[^\s党]{2,}委员会$")
@@ -314,6 +318,10 @@ def score(doc: Document) -> Scores:
     if not gov and any(_PARTY_TITLE.match(t) for t in titles):
         sc.scores["party_normative_document"] += sc.scores["normative_document"]
         sc.scores["normative_document"] *= 0.3
+
+    # 「关于……的决定」 deciding a concrete public measure: 决定 is then not the name of a normative document.
+    if any(_MAJOR_DECISION_TITLE_RE.search(t) for t in titles):
+        sc.scores["normative_document"] = max(0.0, sc.scores["normative_document"] - 3)
 
     # Working papers (meeting notices, reports, summaries, minutes, requests) are none of the reviewable
     # types even though their titles end in 「通知」 or start with 「关于」 or mention 村规民约.

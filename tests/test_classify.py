@@ -246,6 +246,18 @@ TRAFFIC_DECISION = """云岭镇人民政府关于老街区域实行机动车限�
 二、本决定由镇综合行政执法队负责组织实施。
 """
 
+RELOCATION_PLAN = """云岭镇老街片区房屋征收与搬迁实施方案
+为改善老街群众居住条件，结合我镇实际，制定本方案。
+一、征收范围：老街两侧住宅四十二户。
+二、补偿标准：不低于类似房地产的市场价格。
+"""
+
+SCHOOL_DECISION = """关于撤并云岭、石门两所村小的决定（草案）
+各村民委员会，镇属各单位：
+为优化教育资源配置，拟作出如下决定：
+一、两所村小学生并入镇中心小学就读，镇政府安排校车接送，对困难学生给予补助。
+"""
+
 # negatives: consultation on a normative draft (办法), amending a normative document, a demolition decision
 NORMATIVE_CONSULTATION = """青溪县人民政府办公室关于公开征求《青溪县农村宅基地管理办法（征求意见稿）》意见的公告
 为提高规范性文件制定质量，现将办法全文公布，公开征求意见。
@@ -302,6 +314,8 @@ CASES = [
     (PRICE_HEARING, "major_decision"),
     (FEE_DECISION, "major_decision"),
     (TRAFFIC_DECISION, "major_decision"),
+    (RELOCATION_PLAN, "major_decision"),
+    (SCHOOL_DECISION, "major_decision"),
     (NORMATIVE_CONSULTATION, "normative_document"),
     (AMENDING_DECISION, "normative_document"),
     (DEMOLITION_DECISION, "enforcement_decision"),

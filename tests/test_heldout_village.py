@@ -15,8 +15,8 @@ from legalreview.resources import corpora_dir
 HELDOUT = corpora_dir() / "heldout_village"
 MANIFEST = HELDOUT / "manifest.jsonl"
 
-P_FLOOR = 0.95  # measured 1.00 (219 TP, 0 FP) after batch 15
-R_FLOOR = 0.93  # measured 0.99 (196/197)
+P_FLOOR = 0.95  # measured 1.00 (241 TP, 0 FP) after batch 16
+R_FLOOR = 0.93  # measured 0.995 (215/216)
 
 # Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
 LAWFUL = {
@@ -26,6 +26,7 @@ LAWFUL = {
     "docs/v41_zhejiang_hangzhou_shequ_jumingongyue_hefa_2025.txt",
     "docs/v49_jiangsu_suzhou_cunguiminyue_hefa_2024.txt",
     "docs/v54_fujian_quanzhou_shequ_jumingongyue_hefa_2023.txt",
+    "docs/v59_hebei_shijiazhuang_cunguiminyue_hefa_2022.txt",
 }
 
 

@@ -258,6 +258,14 @@ SCHOOL_DECISION = """关于撤并云岭、石门两所村小的决定（草案�
 一、两所村小学生并入镇中心小学就读，镇政府安排校车接送，对困难学生给予补助。
 """
 
+# a 「关于推进……的决定」 that states its own decision procedure is a decision
+LAND_DECISION = """关于推进云岭镇承包地规模经营的决定
+各村（社区），镇属有关单位：
+经镇党政联席会议集体讨论，现决定如下：
+一、在农户自愿的前提下引导土地经营权流转。
+二、决策程序。本决定经公众参与、风险评估、合法性审查和集体讨论决定。
+"""
+
 # negatives: consultation on a normative draft (办法), amending a normative document, a demolition decision
 NORMATIVE_CONSULTATION = """青溪县人民政府办公室关于公开征求《青溪县农村宅基地管理办法（征求意见稿）》意见的公告
 为提高规范性文件制定质量，现将办法全文公布，公开征求意见。
@@ -316,6 +324,7 @@ CASES = [
     (TRAFFIC_DECISION, "major_decision"),
     (RELOCATION_PLAN, "major_decision"),
     (SCHOOL_DECISION, "major_decision"),
+    (LAND_DECISION, "major_decision"),
     (NORMATIVE_CONSULTATION, "normative_document"),
     (AMENDING_DECISION, "normative_document"),
     (DEMOLITION_DECISION, "enforcement_decision"),

@@ -15,8 +15,8 @@ from legalreview.resources import corpora_dir
 HELDOUT = corpora_dir() / "heldout_village"
 MANIFEST = HELDOUT / "manifest.jsonl"
 
-P_FLOOR = 0.95  # measured 1.00 (241 TP, 0 FP) after batch 16
-R_FLOOR = 0.93  # measured 0.995 (215/216)
+P_FLOOR = 0.95  # measured 1.00 (256 TP, 0 FP) after batch 17
+R_FLOOR = 0.93  # measured 0.996 (229/230)
 
 # Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
 LAWFUL = {
@@ -27,6 +27,8 @@ LAWFUL = {
     "docs/v49_jiangsu_suzhou_cunguiminyue_hefa_2024.txt",
     "docs/v54_fujian_quanzhou_shequ_jumingongyue_hefa_2023.txt",
     "docs/v59_hebei_shijiazhuang_cunguiminyue_hefa_2022.txt",
+    "docs/v63_zhejiang_quzhou_cunguiminyue_hefa_2024.txt",
+    "docs/v64_shanghai_minhang_xiaoqu_guiyue_hefa_2021.txt",
 }
 
 

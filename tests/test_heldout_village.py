@@ -15,8 +15,8 @@ from legalreview.resources import corpora_dir
 HELDOUT = corpora_dir() / "heldout_village"
 MANIFEST = HELDOUT / "manifest.jsonl"
 
-P_FLOOR = 0.95  # measured 1.00 (273 TP, 0 FP) after batch 18
-R_FLOOR = 0.93  # measured 0.996 (245/246)
+P_FLOOR = 0.95  # measured 1.00 (290 TP, 0 FP) after batch 19
+R_FLOOR = 0.93  # measured 0.996 (260/261)
 
 # Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
 LAWFUL = {
@@ -30,6 +30,9 @@ LAWFUL = {
     "docs/v63_zhejiang_quzhou_cunguiminyue_hefa_2024.txt",
     "docs/v64_shanghai_minhang_xiaoqu_guiyue_hefa_2021.txt",
     "docs/v68_zhejiang_jiaxing_cunguiminyue_hefa_2023.txt",
+    "docs/v70_zhejiang_shaoxing_wenminggongyue_hefa_2019.txt",
+    "docs/v71_jiangsu_nanjing_laojiu_xiaoqu_jumingongyue_hefa_2022.txt",
+    "docs/v72_hunan_changde_cunminzizhizhangcheng_hefa_2021.txt",
 }
 
 

@@ -10,6 +10,7 @@ import docx
 import pytest
 
 from legalreview.evaluate import evaluate
+from legalreview.ingest import load
 from legalreview.resources import corpora_dir
 
 HELDOUT = corpora_dir() / "heldout_sim"
@@ -69,7 +70,7 @@ def test_manifest_is_well_formed():
     types = {r["doc_type"] for r in rows}
     assert {"village_rules", "normative_document", "agency_contract", "enforcement_decision", "major_decision"} <= types
     for r in rows:
-        text = (HELDOUT / r["file"]).read_text(encoding="utf-8")
+        text = load(HELDOUT / r["file"]).text  # .txt and .docx alike
         for f in r["expected_findings"] + r.get("acceptable", []):
             assert f["quote"] in text, (r["file"], f["quote"])
             assert f["category"]

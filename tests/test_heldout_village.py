@@ -34,6 +34,7 @@ LAWFUL = {
     "docs/v71_jiangsu_nanjing_laojiu_xiaoqu_jumingongyue_hefa_2022.txt",
     "docs/v72_hunan_changde_cunminzizhizhangcheng_hefa_2021.txt",
     "docs/v78_zhejiang_hangzhou_linan_cunguiminyue_hefa_2022.txt",
+    "docs/v79_zhejiang_jinhua_yiwu_cunmin_quanyi_baozhang_guiding_hefa_2024.txt",
 }
 
 

@@ -15,8 +15,8 @@ from legalreview.resources import corpora_dir
 HELDOUT = corpora_dir() / "heldout_village"
 MANIFEST = HELDOUT / "manifest.jsonl"
 
-P_FLOOR = 0.95  # measured 1.00 (321 TP, 0 FP) after batch 21
-R_FLOOR = 0.93  # measured 0.993 (290/292)
+P_FLOOR = 0.95  # measured 1.00 (334 TP, 0 FP) after batch 22
+R_FLOOR = 0.93  # measured 0.993 (303/305)
 
 # Documents written to be lawful throughout (near-misses only): any counted finding is a false positive.
 LAWFUL = {
@@ -36,6 +36,7 @@ LAWFUL = {
     "docs/v78_zhejiang_hangzhou_linan_cunguiminyue_hefa_2022.txt",
     "docs/v79_zhejiang_jinhua_yiwu_cunmin_quanyi_baozhang_guiding_hefa_2024.txt",
     "docs/v81_shandong_weifang_cunguiminyue_hefa_2019.txt",
+    "docs/v85_zhejiang_zhoushan_daishan_cunguiminyue_hefa_2020.txt",
 }
 
 

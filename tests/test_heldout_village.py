@@ -38,6 +38,7 @@ LAWFUL = {
     "docs/v81_shandong_weifang_cunguiminyue_hefa_2019.txt",
     "docs/v85_zhejiang_zhoushan_daishan_cunguiminyue_hefa_2020.txt",
     "docs/v89_zhejiang_shaoxing_keqiao_shequ_gongyue_hefa_2023.txt",
+    "docs/v91_zhejiang_huzhou_anji_cunji_guanli_xize_hefa_2024.txt",
 }
 
 

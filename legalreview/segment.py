@@ -3,9 +3,15 @@
 Spans are ``(start, end)`` pairs into the text that was split; leading/trailing white space is
 excluded and empty pieces are dropped.
 
-* sentences end at 。；;！？!? (kept in the span) and at line breaks;
+* sentences end at 。；;！？!? (kept in the span) and at line breaks, except soft wraps (below);
 * clauses additionally end at ，,：: (the comma/colon is *not* kept); 、 never splits.
 Closing quotes/brackets right after a sentence end (「。”」) stay with the sentence that they close.
+
+A *soft wrap* is a line break inside a sentence, as in text copied from a PDF or a web page or
+typed with hard line breaks (「取消其当年度\n股份分红」): the line before it is body text (it
+holds a comma or semicolon ，；) and does not end a sentence or a clause list (。；！？：), and the next
+line starts no new structural unit (第X条, 一、, （一）, 1., ①, 附件 …) nor is a date line.
+Titles, headings and table cells hold no comma, so they keep their own line.
 """
 
 from __future__ import annotations
@@ -16,10 +22,60 @@ _SENT_DELIMS = re.compile(r"\n|[。；;！？!?][”’」』）)】〕》\"']*"
 _CLAUSE_DELIMS = re.compile(r"\n|[。；;！？!?][”’」』）)】〕》\"']*|[，,：:]")
 
 
+_HARD_END = frozenset("。；;！？!?：:")
+_CLOSERS = "”’」』）)】〕》\"'"
+_BODY_MARK = re.compile(r"[，,；;]")
+_NEW_UNIT = re.compile(
+    r"[ \t\u3000]*(第[零〇一二三四五六七八九十百千0-9０-９]+[章节条款项编部分]|[一二三四五六七八九十百]+[、．.]"
+    r"|[（(][一二三四五六七八九十0-9０-９]+[)）]|[0-9０-９]+[、．.)）](?![0-9０-９])|[①-⑳]|附件|附[：:]|附则|抄送|注[：:]"
+    r"|[#>*•·\-]|[0-9０-９〇○零一二三四五六七八九]{4}年[0-9０-９一二三四五六七八九十]{1,2}月)"
+)
+
+
+def soft_wrap(text: str, nl: int) -> bool:
+    """Whether the line break at ``text[nl]`` wraps a sentence rather than ending it (see above)."""
+    ls = text.rfind("\n", 0, nl) + 1
+    prev = text[ls:nl].rstrip()
+    if not prev or not _BODY_MARK.search(prev):
+        return False
+    last = prev.rstrip(_CLOSERS)[-1:] or prev[-1]
+    if last in _HARD_END:
+        return False
+    ne = text.find("\n", nl + 1)
+    nxt = text[nl + 1:ne if ne >= 0 else len(text)]
+    if not nxt.strip():
+        return False
+    return _NEW_UNIT.match(nxt) is None
+
+
+def one_line(text: str, start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` on one line for display: soft wraps (judged in the whole ``text``)
+    vanish, other line breaks become 「 / 」."""
+    end = len(text) if end is None else end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    out: list[str] = []
+    piece = start
+    nl = text.find("\n", start, end)
+    while nl >= 0:
+        out.append(text[piece:nl].rstrip())
+        out.append("" if soft_wrap(text, nl) else " / ")
+        piece = nl + 1
+        while piece < end and text[piece] in " \t\u3000":
+            piece += 1
+        nl = text.find("\n", piece, end)
+    out.append(text[piece:end])
+    return "".join(out).strip()
+
+
 def _split(text: str, start: int, end: int, clause: bool) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     piece = start
     for m in (_CLAUSE_DELIMS if clause else _SENT_DELIMS).finditer(text, start, end):
+        if m.group() == "\n" and soft_wrap(text, m.start()):
+            continue  # the sentence (clause) goes on on the next line
         if clause or m.group() == "\n":
             _emit(text, piece, m.start(), out)  # the delimiter is not part of a clause
         else:

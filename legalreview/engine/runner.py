@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import segment
 from ..models import Basis, ChecklistEntry, Citation, Document, Finding, SuppressedFinding
 from .context import DocContext
 from ..errors import RuleError
@@ -200,7 +201,8 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
         quote = text[s:e]
         detail = anchor.detail or next((h.detail for h in hits if h.detail), "")
         hit_text = text[anchor.start:anchor.end]
-        kw = dict(quote=quote, hit=hit_text, detail=detail, params=rule.params)
+        kw = dict(quote=segment.one_line(text, s, e), hit=segment.one_line(text, anchor.start, anchor.end),
+                  detail=detail, params=rule.params)
         explanation = [scope_line, *matched]
         if explain:
             if first_supp is not None:

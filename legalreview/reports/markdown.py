@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..models import DOC_TYPE_LABELS, SEVERITY_LABELS, ReviewReport
+from ..segment import one_line
 from .html import DRAFT_NOTE, SEV_SHORT, basis_line, segment_text
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -50,7 +51,7 @@ def render_markdown(report: ReviewReport) -> str:
     for n, f in enumerate(active, 1):
         L += [f"### 问题{n}：【{SEV_SHORT.get(f.severity, f.severity)}】{md_escape(f.title)}（{md_escape(f.rule_id)}）", "",
               f"- 位置：{md_escape(f.location)}",
-              f"- 原文：「{md_escape(f.quote).replace(chr(10), ' / ')}」",
+              f"- 原文：「{md_escape(one_line(report.document.text, f.start, f.end))}」",
               f"- 问题：{md_escape(f.message)}"]
         L += [f"- 依据：{md_escape(basis_line(b))}" for b in f.basis]
         if f.suggestion:

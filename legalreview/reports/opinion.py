@@ -285,6 +285,9 @@ class _Writer:
         return self.d.add_paragraph(style=self.s[style])
 
 
+from ..segment import one_line  # noqa: E402
+
+
 def _one_line(s: str, limit: int = 300) -> str:
     s = " ".join(s.split("\n")).strip()
     return s if len(s) <= limit else s[: limit - 1] + "……"
@@ -515,7 +518,7 @@ def _section_opinions(w: _Writer, report: ReviewReport) -> None:
         w.p(f"（{cn[group_no - 1]}）{label}", STYLE_H2)
         for i, f in enumerate(items, 1):
             w.p(f"{i}. {f.title}", STYLE_H3)
-            w.p(f"「{_one_line(f.quote)}」（{f.location}）", bold_prefix="原文条款：")
+            w.p(f"「{_one_line(one_line(report.document.text, f.start, f.end))}」（{f.location}）", bold_prefix="原文条款：")
             w.p(_end(f.message), bold_prefix="存在问题：")
             w.p(_basis_sentence(f, quoted, f"（{cn[group_no - 1]}）第{i}项"), bold_prefix="法律依据：")
             w.p(_end(f.suggestion) or "请审查人员提出修改意见。", bold_prefix="修改建议：")

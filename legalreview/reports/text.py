@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models import DOC_TYPE_LABELS, SEVERITY_LABELS, ReviewReport
+from ..segment import one_line
 
 _MARK = {"error": "✖", "warning": "▲", "info": "·"}
 
@@ -29,7 +30,7 @@ def render_text(report: ReviewReport, *, explain: bool = False, color: bool = Fa
     for i, f in enumerate(active, 1):
         lines.append(f"{i}. {_MARK[f.severity]} [{SEVERITY_LABELS[f.severity]}] {f.title}（{f.rule_id}）")
         lines.append(f"   位置：{f.location}")
-        lines.append(f"   原文：「{f.quote}」")
+        lines.append(f"   原文：「{one_line(report.document.text, f.start, f.end)}」")
         lines.append(f"   问题：{f.message}")
         for b in f.basis:
             art = b.article or ""

@@ -80,6 +80,9 @@ class Block(_Model):
     end: int
     source: str
     in_table: bool = False
+    # Table row (numbered through the document) of a table-cell paragraph: the cells of one row are
+    # read as one sentence (「出嫁女户口未迁出 | 不分配宅基地」), see ``segment``.
+    row: int | None = None
     style: str | None = None
     # Word automatic numbering rendered for this paragraph (「第一条」, 「（三）」, 「1.」). It is NOT part
     # of Document.text (offsets map to real runs); the structure parser treats it as the block's marker.

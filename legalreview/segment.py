@@ -17,6 +17,7 @@ Titles, headings and table cells hold no comma, so they keep their own line.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 _SENT_DELIMS = re.compile(r"\n|[。；;！？!?][”’」』）)】〕》\"']*")
 _CLAUSE_DELIMS = re.compile(r"\n|[。；;！？!?][”’」』）)】〕》\"']*|[，,：:]")
@@ -70,11 +71,11 @@ def one_line(text: str, start: int = 0, end: int | None = None) -> str:
     return "".join(out).strip()
 
 
-def _split(text: str, start: int, end: int, clause: bool) -> list[tuple[int, int]]:
+def _split(text: str, start: int, end: int, clause: bool, soft: Collection[int] = ()) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     piece = start
     for m in (_CLAUSE_DELIMS if clause else _SENT_DELIMS).finditer(text, start, end):
-        if m.group() == "\n" and soft_wrap(text, m.start()):
+        if m.group() == "\n" and (m.start() in soft or soft_wrap(text, m.start())):
             continue  # the sentence (clause) goes on on the next line
         if clause or m.group() == "\n":
             _emit(text, piece, m.start(), out)  # the delimiter is not part of a clause
@@ -94,14 +95,29 @@ def _emit(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
         out.append((s, e))
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans of ``text[start:end]`` (offsets into ``text``)."""
-    return _split(text, start, len(text) if end is None else end, clause=False)
+def sentences(text: str, start: int = 0, end: int | None = None, soft: Collection[int] = ()) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]`` (offsets into ``text``). ``soft``: offsets of further
+    line breaks that do not end a sentence (between the cells of one table row)."""
+    return _split(text, start, len(text) if end is None else end, False, soft)
 
 
-def clauses(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Clause spans of ``text[start:end]`` (offsets into ``text``)."""
-    return _split(text, start, len(text) if end is None else end, clause=True)
+def clauses(text: str, start: int = 0, end: int | None = None, soft: Collection[int] = ()) -> list[tuple[int, int]]:
+    """Clause spans of ``text[start:end]`` (offsets into ``text``); ``soft`` as for ``sentences``."""
+    return _split(text, start, len(text) if end is None else end, True, soft)
+
+
+def row_breaks(text: str, blocks) -> frozenset[int]:
+    """Line breaks between the cells of one table row (``Block.row``) whose cell ends no sentence:
+    a row such as 「出嫁女户口未迁出 | 不分配宅基地」 reads as one sentence."""
+    out = set()
+    for b, nb in zip(blocks, blocks[1:]):
+        row = getattr(b, "row", None)
+        if row is None or getattr(nb, "row", None) != row or b.end >= len(text) or text[b.end] != "\n":
+            continue
+        cell = text[b.start:b.end].rstrip().rstrip(_CLOSERS)
+        if not cell or cell[-1] not in _HARD_END:
+            out.add(b.end)
+    return frozenset(out)
 
 
 _NON_SPACE = re.compile(r"\S+")

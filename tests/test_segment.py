@@ -50,3 +50,33 @@ def test_review_of_hard_wrapped_text_finds_what_spans_the_wrap():
     f = hits[0]
     assert rep.document.text[f.start:f.end] == f.quote
     assert "\n" not in f.message
+
+
+def test_cells_of_a_table_row_read_as_one_sentence(tmp_path):
+    """A sanctions table puts who in one cell and what in the next: the row is one sentence, so
+    「出嫁女户口未迁出的 | 不分配宅基地」 is found; other rows stay apart (real .docx read back)."""
+    import docx
+
+    from legalreview.ingest import load
+    from legalreview.pipeline import review
+
+    d = docx.Document()
+    d.add_paragraph("石门村村规民约")
+    d.add_paragraph("第一条 违反本村规民约的，按下表处理：")
+    rows = [("序号", "情形", "处理"), ("1", "出嫁女户口未迁出的", "不分配宅基地"), ("2", "孝敬老人的", "评为文明户")]
+    table = d.add_table(rows=3, cols=3)
+    for r, vals in zip(table.rows, rows):
+        for c, v in zip(r.cells, vals):
+            c.text = v
+    d.add_paragraph("第二条 本公约自村民会议通过之日起施行。")
+    path = tmp_path / "表格村规民约.docx"
+    d.save(path)
+    doc = load(path)
+    cells = [b for b in doc.blocks if b.in_table]
+    assert [b.row for b in cells] == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert all(b.row is None for b in doc.blocks if not b.in_table)
+    sents = [doc.text[s:e] for s, e in segment.sentences(doc.text, soft=segment.row_breaks(doc.text, doc.blocks))]
+    assert "1\n出嫁女户口未迁出的\n不分配宅基地" in sents and "2\n孝敬老人的\n评为文明户" in sents
+    rep = review(path, doc_type="village_rules")
+    women = [f for f in rep.findings if f.rule_id == "VR-WOMEN"]
+    assert women and "不分配宅基地" in women[0].quote and "孝敬" not in women[0].quote

@@ -45,6 +45,7 @@ class DocContext:
         self._loc_nodes: list[tuple[int, int, str]] | None = None
         self._heading_starts: set[int] | None = None
         self._heading_memo: dict[int, bool] = {}
+        self._rows: frozenset[int] | None = None
 
     # ------------------------------------------------------------------ literals
 
@@ -137,13 +138,18 @@ class DocContext:
             self._bstarts = [b[0] for b in self._blocks()]
         return self._bstarts
 
+    def _row_breaks(self) -> frozenset[int]:
+        if self._rows is None:
+            self._rows = segment.row_breaks(self.text, self.doc.blocks or [])
+        return self._rows
+
     def _make_units(self, scope: str) -> list[Unit]:
         if scope == "document":
             return [self.whole()]
         if scope == "sentence":
-            return [self.unit(s, e) for s, e in segment.sentences(self.text)]
+            return [self.unit(s, e) for s, e in segment.sentences(self.text, soft=self._row_breaks())]
         if scope == "clause":
-            return [self.unit(s, e) for s, e in segment.clauses(self.text)]
+            return [self.unit(s, e) for s, e in segment.clauses(self.text, soft=self._row_breaks())]
         if scope == "paragraph":
             return [self.unit(s, e) for s, e in self._blocks()]
         return [self.unit(s, e) for s, e in self._article_spans()]

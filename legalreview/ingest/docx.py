@@ -57,6 +57,7 @@ _P = _tags("p")
 # Block-level wrappers whose children are block content (or rows/cells of a table).
 _BLOCK_CONTAINERS = _tags("tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag")
 _TBL = _tags("tbl")
+_TR = _tags("tr")
 # Run-level wrappers inside a paragraph whose children may hold runs.
 _RUN_CONTAINERS = _tags("hyperlink", "ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent",
                         "fldSimple", "dir", "bdo")
@@ -72,19 +73,26 @@ def iter_paragraphs(body_element) -> Iterator[etree._Element]:
     ``w:tc``) in reading order, table-cell paragraphs included. The n-th yielded element is the
     paragraph of ``Block.source == f"docx:p:{n}"``. Works on raw lxml elements and on python-docx's
     ``document.element.body`` alike."""
-    for p, _in_table in _iter_paragraphs_ctx(body_element, False):
+    for p, _in_table, _row in _iter_paragraphs_ctx(body_element, False):
         yield p
 
 
-def _iter_paragraphs_ctx(el, in_table: bool) -> Iterator[tuple[etree._Element, bool]]:
+def _iter_paragraphs_ctx(el, in_table: bool, row: int | None = None, rows: list[int] | None = None
+                         ) -> Iterator[tuple[etree._Element, bool, int | None]]:
+    """``(w:p, inside a table, number of its innermost table row or None)`` in reading order."""
+    rows = [0] if rows is None else rows  # row counter shared down the recursion
     for child in el:
         tag = child.tag
         if not isinstance(tag, str):
             continue
         if tag in _P:
-            yield child, in_table
+            yield child, in_table, row
         elif tag in _BLOCK_CONTAINERS:
-            yield from _iter_paragraphs_ctx(child, in_table or tag in _TBL)
+            sub_row = row
+            if tag in _TR:
+                sub_row = rows[0]
+                rows[0] += 1
+            yield from _iter_paragraphs_ctx(child, in_table or tag in _TBL, sub_row, rows)
 
 
 def paragraph_segments(p_element) -> list[tuple[etree._Element | None, str]]:
@@ -256,7 +264,7 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
     pieces: list[str] = []
     blocks: list[Block] = []
     pos = 0
-    for n, (para, in_table) in enumerate(_iter_paragraphs_ctx(body, False)):
+    for n, (para, in_table, row) in enumerate(_iter_paragraphs_ctx(body, False)):
         t = paragraph_text(para)
         if "\x00" in t:  # cannot occur in well-formed XML; defensive
             t = t.replace("\x00", "\ufffd")
@@ -264,7 +272,7 @@ def read_docx(path: str | Path, data: bytes | None = None) -> Document:
             pos += 1
         label = numbering.label(para) if numbering is not None else None
         blocks.append(Block(index=n, start=pos, end=pos + len(t), source=f"docx:p:{n}", in_table=in_table,
-                            style=_style_of(para, styles), list_label=label))
+                            row=row, style=_style_of(para, styles), list_label=label))
         pieces.append(t)
         pos += len(t)
     text = "\n".join(pieces)

@@ -111,7 +111,8 @@ def test_review_real_docx_with_user_rule_in_table_and_body(tmp_path):
     d.save(path)
     report = review(path, doc_type="village_rules", rules=[str(pack)], explain=True)
     mine = [f for f in report.findings if f.rule_id == "LOC-DOG"]
-    assert [f.quote for f in mine] == ["养犬户须交  押金五百元", "养狗的缴纳保证金二百元"]
+    # the table row (its cells) reads as one clause, so the quote is the whole row
+    assert [f.quote for f in mine] == ["养犬户须交  押金五百元", "养狗登记\n养狗的缴纳保证金二百元"]
     assert mine[0].location.startswith("第二条")
     text = report.document.text
     assert all(text[f.start:f.end] == f.quote for f in report.findings)

@@ -540,9 +540,11 @@ class Number(_Factored):
                 before = [parse_date(d.group(0)) for d in DATE_RE.finditer(sub, 0, m.start("to"))]
                 before = [d for d in before if d is not None]
                 start = before[-1] if before else getattr(ctx.doc, "date", None)
-            if start is None or end is None or end <= start:
+            if start is None or end is None or end == start:
                 continue
-            days = (end - start).days + 1  # both ends count: 2025-01-01 … 2029-12-31 is five years
+            # both ends count: 2025-01-01 … 2029-12-31 is five years; an end before the start gives
+            # a negative length (an effective date before the document's own date)
+            days = (end - start).days + (1 if end > start else 0)
             v = round(days / 365.25, 2) if sp.unit in (None, "年") else (
                 round(days / 30.44, 1) if sp.unit in ("个月", "月") else float(days))
             if not _OPS[sp.op](v, self.threshold):
@@ -551,6 +553,9 @@ class Number(_Factored):
             label = sp.unit if sp.unit and sp.unit != "万" else "年"
             span = f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
             detail = f"约{fmt_num(round(v, 1))}{label}（{span}）"
+            if v < 0:
+                detail = (f"{end.year}年{end.month}月{end.day}日，早于{start.year}年{start.month}月{start.day}日"
+                          f"{abs(int(days))}天")
             hits.append(Hit(a, b, f"期限 {span} = {fmt_num(v)}{label} {sp.op} {fmt_num(self.threshold)}",
                             self.leaf_id, detail))
         return hits or None

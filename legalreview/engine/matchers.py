@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..numerals import DATE_RE, cn_to_int, parse_date
 from . import schema
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -526,16 +527,14 @@ class Number(_Factored):
 
     def _eval_span(self, ctx, unit):
         """Length of a date span (``from``/``to`` groups; see ``schema.NumberSpec``)."""
-        from ..numerals import DATE_RE, parse_date
-
         sub = ctx.sq.text[unit.ss:unit.se]
         sp = self.spec
         hits = []
         for m in self.pattern.finditer(sub):
-            end = _span_date(m.group("to"), parse_date)
+            end = _span_date(m.group("to"))
             start = None
             if "from" in m.re.groupindex and m.group("from"):
-                start = _span_date(m.group("from"), parse_date)
+                start = _span_date(m.group("from"))
             if start is None:
                 before = [parse_date(d.group(0)) for d in DATE_RE.finditer(sub, 0, m.start("to"))]
                 before = [d for d in before if d is not None]
@@ -550,7 +549,7 @@ class Number(_Factored):
             if not _OPS[sp.op](v, self.threshold):
                 continue
             a, b = ctx.sq.orig(unit.ss + m.start(), unit.ss + m.end())
-            label = sp.unit if sp.unit and sp.unit != "万" else "年"
+            label = sp.unit or "年"
             span = f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
             detail = f"约{fmt_num(round(v, 1))}{label}（{span}）"
             if v < 0:
@@ -569,7 +568,7 @@ class Number(_Factored):
 _YEAR_END = re.compile(r"^(?P<y>[0-9０-９〇○零一二三四五六七八九]{4})年(底|末|年底|年末)?$")
 
 
-def _span_date(s: str | None, parse_date) -> Any:
+def _span_date(s: str | None) -> dt.date | None:
     """A span end: a full date, or 「2030年」/「2030年底」 (31 December)."""
     if not s:
         return None
@@ -578,8 +577,6 @@ def _span_date(s: str | None, parse_date) -> Any:
         return d
     m = _YEAR_END.match(s)
     if m:
-        from ..numerals import cn_to_int
-
         raw = m.group("y").replace("○", "〇")
         y = int(raw) if raw.isdigit() else cn_to_int(raw)  # int() takes full-width digits too
         if y and 1900 <= y <= 2200:

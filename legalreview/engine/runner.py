@@ -12,7 +12,7 @@ from .. import segment
 from ..models import Basis, ChecklistEntry, Citation, Document, Finding, SuppressedFinding
 from .context import DocContext
 from ..errors import RuleError
-from .matchers import CompileError, Hit, Unit, fmt_num
+from .matchers import CompileError, Hit, Unit, compile_regex, fmt_num
 from .pack import CException, CRule, RulePack
 
 SCOPE_LABELS = {"document": "全文", "article": "条款", "paragraph": "段落", "sentence": "句", "clause": "分句"}
@@ -219,8 +219,6 @@ def run_rule(cr: CRule, ctx: DocContext, findings: list[Finding], suppressed: li
 
 def _basis_for(rule: Any, matched: str) -> list[Basis]:
     """The rule's bases, without conditional ones (``when``) that do not fit this finding."""
-    from .matchers import compile_regex
-
     return [Basis(law=b.law, article=b.article, text=b.text) for b in rule.basis
             if not b.when or compile_regex(b.when).search(matched)]
 

@@ -45,6 +45,7 @@ from ..dates import as_date
 from ..errors import InputError, OutputError
 from ..fsutil import atomic_path, check_output_path
 from ..models import DOC_TYPE_LABELS, ReviewReport
+from ..segment import one_line
 from . import docxutil as du
 
 REVIEW_RULE = "《浙江省行政合法性审查工作规定》"
@@ -285,9 +286,6 @@ class _Writer:
         return self.d.add_paragraph(style=self.s[style])
 
 
-from ..segment import one_line  # noqa: E402
-
-
 def _one_line(s: str, limit: int = 300) -> str:
     s = " ".join(s.split("\n")).strip()
     return s if len(s) <= limit else s[: limit - 1] + "……"
@@ -345,15 +343,13 @@ def _basis_sentence(f, seen: dict[tuple[str, str], str] | None = None, label: st
     parts = []
     for b in f.basis:
         s = f"{b.law}{b.article or ''}"
-        key = (b.law, b.article or "")
-        if b.text:
-            earlier = seen.get(key) if seen is not None and b.article else None
-            if earlier:
-                s += f"（条文见{earlier}）"
-            else:
-                s += f"规定：「{b.text.strip().rstrip('。；;，,')}」"
-                if seen is not None and b.article:
-                    seen[key] = label
+        key = (b.law, b.article) if seen is not None and b.article else None
+        if b.text and key in (seen or {}):
+            s += f"（条文见{seen[key]}）"  # type: ignore[index]
+        elif b.text:
+            s += f"规定：「{b.text.strip().rstrip('。；;，,')}」"
+            if key is not None:
+                seen[key] = label  # type: ignore[index]
         parts.append(s)
     return "；".join(parts) + "。" if parts else "（未列明依据，请审查人员补充。）"
 
